@@ -1,0 +1,16 @@
+#pragma once
+// Every subcommand lives in its own file and owns its options: setup_x adds the subcommand to
+// the app and returns the action to run when it was chosen (CLI11's subcom_in_files pattern).
+#include <functional>
+
+#include "cli/app.h"
+
+namespace CLI { class App; }
+
+namespace swapi::cli {
+
+using Action = std::function<int()>;
+
+Action setup_serve(CLI::App& app, Context& context);
+
+}  // namespace swapi::cli

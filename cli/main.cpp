@@ -1,0 +1,16 @@
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/app.h"
+
+extern char** environ;
+
+int main(int argc, char** argv) {
+  swapi::cli::Context context{&std::cout, &std::cerr, {}};
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string item(*entry);
+    auto eq = item.find('=');
+    if (eq != std::string::npos) context.env.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return swapi::cli::run(argc, argv, context);
+}

@@ -1,0 +1,91 @@
+// `swapi serve`: parse options, start the server, print the banner, stop on SIGINT/SIGTERM.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <ostream>
+#include <pthread.h>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "server/server.h"
+
+namespace swapi::cli {
+
+namespace {
+
+void add_options(CLI::App& cmd, server::ServeOptions& o) {
+  cmd.add_option("--host", o.host, "Address to listen on")->capture_default_str();
+  cmd.add_option("--port", o.port, "Port to listen on (0 picks a free port)")
+      ->check(CLI::Range(0, 65535))->capture_default_str();
+  cmd.add_option("--flavor", o.flavor, "REST flavor: swapi (as swapi.dev) or loopback (LoopBack 3)")
+      ->check(CLI::IsMember({"swapi", "loopback"}))->capture_default_str();
+  cmd.add_option("--data", o.data_dir, "Load the dataset from DIR/{films,people,...}.json instead of the built-in one")
+      ->check(CLI::ExistingDirectory);
+  cmd.add_option("--persist", o.persist_file, "loopback: load writes from FILE at start and save each write to it");
+  cmd.add_option("--ready-file", o.ready_file, "Write the server's URL to FILE once it is listening");
+  cmd.add_option("--tls-cert", o.tls_cert, "Serve HTTPS with this PEM certificate (needs --tls-key)");
+  cmd.add_option("--tls-key", o.tls_key, "PEM private key for --tls-cert");
+  cmd.add_option("--threads", o.threads, "Worker threads (default 64; each keep-alive connection holds one)")
+      ->check(CLI::Range(1, 1024));
+  cmd.add_option("--log-format", o.log_format, "Access log format on stderr: text or json")
+      ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd.add_flag("--no-auth", o.no_auth, "Turn authentication off: every route is open");
+}
+
+// Blocks SIGINT/SIGTERM in every thread (workers inherit the mask) and waits for them on one
+// watcher thread, which stops the server: in-flight requests finish, then run() returns.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(server::Server& server) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGUSR1);  // our own wake-up when run() ends for another reason
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this, &server] {
+      int signal = 0;
+      sigwait(&set_, &signal);
+      if (signal != SIGUSR1) server.stop();
+    });
+  }
+  ~SignalWatcher() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+
+ private:
+  sigset_t set_{};
+  std::thread thread_;
+};
+
+int run_serve(const server::ServeOptions& options, Context& context) {
+  server::Server server(options, *context.err);
+  server.bind();
+  SignalWatcher watcher(server);
+  auto& out = *context.out;
+  out << "swapi serve: " << options.flavor << " flavor listening on " << server.base_url() << "\n"
+      << "  auth: " << server.auth_summary() << "\n"
+      << "  try:  curl " << server.base_url() << "/api/films/1/\n"
+      << "  stop: Ctrl-C\n"
+      << std::flush;
+  server.run();
+  return kSuccess;
+}
+
+}  // namespace
+
+Action setup_serve(CLI::App& app, Context& context) {
+  auto options = std::make_shared<server::ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Run the local Star Wars API, protected by JWTs");
+  add_options(*cmd, *options);
+  return [options, &context] {
+    options->env_swapi_home = context.getenv("SWAPI_HOME");
+    options->env_xdg_state_home = context.getenv("XDG_STATE_HOME");
+    options->env_home = context.getenv("HOME");
+    return run_serve(*options, context);
+  };
+}
+
+}  // namespace swapi::cli

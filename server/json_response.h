@@ -1,0 +1,20 @@
+#pragma once
+// JSON error bodies in each flavor's shape. Every 4xx/5xx the server sends is JSON.
+#include <string_view>
+
+namespace httplib { struct Response; }
+
+namespace swapi::server {
+
+// "Not Found", "Bad Request"... for a status code.
+std::string_view reason_phrase(int status) noexcept;
+
+// swapi.dev shape: {"detail": "..."}
+void set_json_error(httplib::Response& response, int status, std::string_view detail);
+
+// LoopBack 3 shape: {"error": {"statusCode", "name", "message", "code"?}}; an empty name
+// becomes "Error", an empty code is left out.
+void set_loopback_error(httplib::Response& response, int status, std::string_view message,
+                        std::string_view code = {}, std::string_view name = {});
+
+}  // namespace swapi::server

@@ -1,0 +1,192 @@
+#include "server/server.h"
+
+#include <httplib.h>
+
+#include <fstream>
+#include <ostream>
+#include <thread>
+
+#include "server/access_log.h"
+#include "server/errors.h"
+#include "server/flavor.h"
+#include "server/json_response.h"
+#include "server/openapi.h"
+#include "server/request_guard.h"
+#include "server/store.h"
+
+namespace swapi::server {
+
+namespace {
+
+// cpp-httplib's macro defaults (5 requests per keep-alive connection, 5 s timeouts, no
+// TCP_NODELAY, a pool of hardware_concurrency-1 threads) are not our contract; each value is
+// chosen here deliberately.
+//  - A keep-alive connection holds a worker for its whole life, so the pool must be larger
+//    than the number of concurrent clients we expect (wrk -c32, a browser's 6, a test suite)
+//    and idle connections must be dropped quickly: 64 workers, 2 s idle keep-alive timeout.
+//  - Without TCP_NODELAY every keep-alive response waits ~40 ms on a delayed ACK.
+//  - 1000 requests per connection, so load is not spent on reconnects.
+//  - 5 s read/write timeouts: a slow client cannot hold a worker longer than that per step.
+//  - 1 MiB payload limit: the largest legitimate write is a few KB of JSON.
+constexpr int kDefaultThreads = 64;
+constexpr std::size_t kKeepAliveMaxCount = 1000;
+constexpr time_t kKeepAliveTimeoutSeconds = 2;
+constexpr time_t kReadWriteTimeoutSeconds = 5;
+constexpr std::size_t kPayloadMaxBytes = 1 << 20;
+
+std::unique_ptr<httplib::Server> make_http_server(const ServeOptions& options) {
+  if (options.tls_cert.empty() != options.tls_key.empty())
+    throw StartupError("serve", "--tls-cert and --tls-key go together", "give both files, or neither");
+  if (options.tls_cert.empty()) return std::make_unique<httplib::Server>();
+  for (const auto& file : {options.tls_cert, options.tls_key}) {
+    if (!std::ifstream(file))
+      throw StartupError("serve: TLS", "cannot read " + file, "check the path and permissions");
+  }
+  auto server = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+  if (!server->is_valid())
+    throw StartupError("serve: TLS", "cannot load certificate " + options.tls_cert + " with key " + options.tls_key,
+                       "both must be PEM files and the key must match the certificate");
+  return server;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServeOptions options;
+  AccessLog log;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<httplib::Server> http;
+  std::unique_ptr<RequestGuard> guard;
+  std::string scheme;
+  std::string base_url;
+  int port = 0;
+
+  Impl(ServeOptions opts, std::ostream& log_stream)
+      : options(std::move(opts)), log(log_stream, options.log_format == "json") {}
+
+  void configure_http();
+  void register_public_routes();
+};
+
+void Server::Impl::configure_http() {
+  int threads = options.threads > 0 ? options.threads : kDefaultThreads;
+  http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http->set_tcp_nodelay(true);
+  http->set_keep_alive_max_count(kKeepAliveMaxCount);
+  http->set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
+  http->set_read_timeout(kReadWriteTimeoutSeconds, 0);
+  http->set_write_timeout(kReadWriteTimeoutSeconds, 0);
+  http->set_payload_max_length(kPayloadMaxBytes);
+
+  http->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    note_request_start();
+    if (guard && request.path.starts_with("/api") && !guard->admit(request, response))
+      return httplib::Server::HandlerResponse::Handled;
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  // Handlers throw only on our bugs; the client still gets JSON, never a stack trace.
+  http->set_exception_handler([this](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+    std::string what = "unknown error";
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    log.message("internal error: " + what);
+    set_json_error(response, 500, "internal server error");
+  });
+
+  // cpp-httplib calls this for every status >= 400; fill only responses nobody filled (unknown
+  // route, malformed request line, payload too large...).
+  http->set_error_handler([flavor_is_loopback = options.flavor == "loopback"](const httplib::Request&, httplib::Response& response) {
+    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (flavor_is_loopback) {
+      set_loopback_error(response, response.status, reason_phrase(response.status));
+    } else {
+      set_json_error(response, response.status, reason_phrase(response.status));
+    }
+    return httplib::Server::HandlerResponse::Handled;
+  });
+
+  http->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
+    log.write(request, response);
+  });
+}
+
+void Server::Impl::register_public_routes() {
+  http->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content(R"({"status":"ok"})", "application/json");
+  });
+  http->Get("/openapi.json", [this](const httplib::Request& request, httplib::Response& response) {
+    std::string base = request_base_url(request, scheme, "127.0.0.1:" + std::to_string(port));
+    response.set_content(openapi_document(options, *store, base).dump(2), "application/json");
+  });
+}
+
+Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique<Impl>(std::move(options), log)) {
+  auto& self = *impl_;
+  if (self.options.flavor != "swapi" && self.options.flavor != "loopback")
+    throw StartupError("serve", "unknown flavor '" + self.options.flavor + "'", "use --flavor swapi or --flavor loopback");
+  self.store = load_store(self.options);
+  self.http = make_http_server(self.options);
+  self.scheme = self.options.tls_cert.empty() ? "http" : "https";
+  self.configure_http();
+}
+
+Server::~Server() = default;
+
+int Server::bind() {
+  auto& self = *impl_;
+  int port = self.options.port;
+  if (port < 0 || port > 65535)
+    throw StartupError("serve", "port " + std::to_string(port) + " is out of range", "use 0..65535 (0 picks a free port)");
+  if (port == 0) {
+    port = self.http->bind_to_any_port(self.options.host);
+    if (port <= 0) port = -1;
+  } else if (!self.http->bind_to_port(self.options.host, port)) {
+    port = -1;
+  }
+  if (port < 0)
+    throw StartupError("serve", "cannot listen on " + self.options.host + ":" + std::to_string(self.options.port),
+                       "is another server using the port? try --port 0 to pick a free one");
+  self.port = port;
+  std::string host = self.options.host.find(':') != std::string::npos ? "[" + self.options.host + "]" : self.options.host;
+  self.base_url = self.scheme + "://" + host + ":" + std::to_string(port);
+
+  FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port)};
+  self.register_public_routes();
+  if (self.options.flavor == "loopback") {
+    register_loopback_routes(*self.http, context, self.options);
+  } else {
+    register_swapi_routes(*self.http, context);
+  }
+
+  if (!self.options.ready_file.empty()) {
+    // Written atomically so a watcher never reads half a URL.
+    std::string temp = self.options.ready_file + ".tmp";
+    {
+      std::ofstream out(temp, std::ios::trunc);
+      out << self.base_url << "\n";
+      if (!out.flush())
+        throw StartupError("serve: --ready-file", "cannot write " + self.options.ready_file, {});
+    }
+    if (std::rename(temp.c_str(), self.options.ready_file.c_str()) != 0)
+      throw StartupError("serve: --ready-file", "cannot write " + self.options.ready_file, {});
+  }
+  return port;
+}
+
+void Server::run() { impl_->http->listen_after_bind(); }
+
+void Server::stop() { impl_->http->stop(); }
+
+const std::string& Server::base_url() const { return impl_->base_url; }
+
+std::string Server::auth_summary() const {
+  if (impl_->options.no_auth) return "OFF (--no-auth): every route is open";
+  return "not configured";
+}
+
+}  // namespace swapi::server

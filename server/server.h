@@ -1,0 +1,38 @@
+#pragma once
+// `swapi serve`: one cpp-httplib server with its tuning, the chosen flavor's routes, the auth
+// guard in front of /api, the public endpoints, JSON errors and the access log.
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "server/options.h"
+
+namespace swapi::server {
+
+class Server {
+ public:
+  // Loads the dataset and keys; throws StartupError when the server cannot be built.
+  Server(ServeOptions options, std::ostream& log);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port (port 0 picks a free one), finishes the set-up that needs the real URL
+  // (default issuer, ready file) and returns the port. Throws StartupError.
+  int bind();
+  // Serves until stop(); in-flight requests finish first.
+  void run();
+  // Safe from any thread (signal watcher, tests).
+  void stop();
+
+  // "http://127.0.0.1:8080" once bound.
+  const std::string& base_url() const;
+  // What the banner should say about auth ("JWT required (issuer ..., audience ...)").
+  std::string auth_summary() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace swapi::server
