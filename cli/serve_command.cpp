@@ -29,7 +29,34 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
       ->check(CLI::Range(1, 1024));
   cmd.add_option("--log-format", o.log_format, "Access log format on stderr: text or json")
       ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-  cmd.add_flag("--no-auth", o.no_auth, "Turn authentication off: every route is open");
+
+  auto* auth = "Authentication";
+  cmd.add_flag("--no-auth", o.no_auth, "Turn authentication off: every route is open")->group(auth);
+  cmd.add_option("--keys", o.keys_dir, "State dir with the keyset and clients (default $SWAPI_HOME, "
+                 "$XDG_STATE_HOME/swapi, ~/.local/state/swapi)")->group(auth);
+  cmd.add_option("--issuer", o.issuer, "Expected iss, exact (default: this server's URL + '/')")->group(auth);
+  cmd.add_option("--audience", o.audiences, "Expected aud, repeatable (default https://starwarsapi.com)")->group(auth);
+  auto* uri = cmd.add_option("--jwks-uri", o.jwks_uri, "Trust the keys published at this JWKS URL (https, or http to loopback)")->group(auth);
+  auto* file = cmd.add_option("--jwks-file", o.jwks_file, "Trust the public keys in this JWKS file")
+      ->check(CLI::ExistingFile)->group(auth);
+  uri->excludes(file);
+  cmd.add_option("--jwks-max-age", o.jwks_max_age, "Seconds a fetched JWKS is used before refreshing (default 600, "
+                 "or the response's Cache-Control max-age)")->check(CLI::Range(1, 86400))->group(auth);
+  cmd.add_option("--jwks-rpm", o.jwks_rpm, "At most this many JWKS refetches a minute for unknown kids (default 10)")
+      ->check(CLI::Range(0, 600))->group(auth);
+  cmd.add_option("--alg", o.algs, "Allowed algorithms, comma-separated (default: those of the trusted keys)")
+      ->delimiter(',')->group(auth);
+  cmd.add_option("--leeway", o.leeway, "Clock skew allowed for exp/nbf/iat, seconds (default 5)")
+      ->check(CLI::Range(0, 3600))->group(auth);
+  cmd.add_flag_function("--no-require-exp", [&o](std::int64_t) { o.require_exp = false; }, "Accept tokens without exp")->group(auth);
+  cmd.add_option("--require-typ", o.require_typ, "Require the typ header to be one of these (e.g. at+jwt), comma-separated")
+      ->delimiter(',')->group(auth);
+  cmd.add_option("--policy", o.policy_file, "JSON policy: method + path pattern -> required scopes or public")
+      ->check(CLI::ExistingFile)->group(auth);
+  cmd.add_option("--public", o.public_paths, "Serve this path (or prefix ending in *) without a token, repeatable")->group(auth);
+  cmd.add_flag("--allow-query-token", o.allow_query_token, "Also accept ?access_token= (RFC 6750 §2.3; off by default)")->group(auth);
+  cmd.add_option("--client", o.clients, "Add an OAuth client for POST /oauth/token, as ID:SECRET:SCOPES "
+                 "(scopes space- or comma-separated), repeatable")->group(auth);
 }
 
 // Blocks SIGINT/SIGTERM in every thread (workers inherit the mask) and waits for them on one
