@@ -12,6 +12,7 @@
 #include "server/json_response.h"
 #include "server/openapi.h"
 #include "server/request_guard.h"
+#include "server/route_context.h"
 #include "server/store.h"
 
 namespace swapi::server {
@@ -100,7 +101,8 @@ void Server::Impl::configure_http() {
 
   // cpp-httplib calls this for every status >= 400; fill only responses nobody filled (unknown
   // route, malformed request line, payload too large...).
-  http->set_error_handler([flavor_is_loopback = options.flavor == "loopback"](const httplib::Request&, httplib::Response& response) {
+  http->set_error_handler([flavor_is_loopback = options.flavor == "loopback"](const httplib::Request&, httplib::Response& response)
+                              -> httplib::Server::HandlerResponse {
     if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (flavor_is_loopback) {
       set_loopback_error(response, response.status, reason_phrase(response.status));
