@@ -23,8 +23,10 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
       ->check(CLI::ExistingDirectory);
   cmd.add_option("--persist", o.persist_file, "loopback: load writes from FILE at start and save each write to it");
   cmd.add_option("--ready-file", o.ready_file, "Write the server's URL to FILE once it is listening");
-  cmd.add_option("--tls-cert", o.tls_cert, "Serve HTTPS with this PEM certificate (needs --tls-key)");
-  cmd.add_option("--tls-key", o.tls_key, "PEM private key for --tls-cert");
+  auto* cert = cmd.add_option("--tls-cert", o.tls_cert, "Serve HTTPS with this PEM certificate (needs --tls-key)");
+  auto* key = cmd.add_option("--tls-key", o.tls_key, "PEM private key for --tls-cert");
+  cert->needs(key);
+  key->needs(cert);
   cmd.add_option("--threads", o.threads, "Worker threads (default 64; each keep-alive connection holds one)")
       ->check(CLI::Range(1, 1024));
   cmd.add_option("--log-format", o.log_format, "Access log format on stderr: text or json")

@@ -69,6 +69,9 @@ class ServerProcess {
   int port_ = 0;
 };
 
+// Writes a fresh self-signed P-256 certificate for 127.0.0.1 and its key, both PEM.
+void write_self_signed_certificate(const std::string& cert_path, const std::string& key_path);
+
 // "Bearer <token>" header set for httplib calls.
 httplib::Headers bearer(const std::string& token);
 

@@ -1,0 +1,95 @@
+// The command-line surface in-process: exit codes, the one diagnostic format, --help and the
+// man pages agreeing on the options.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "cli/app.h"
+
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome run_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "swapi");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  swapi::cli::Context context{&out, &err, {{"HOME", "/nonexistent"}}};
+  int code = swapi::cli::run(static_cast<int>(argv.size()), argv.data(), context);
+  return {code, out.str(), err.str()};
+}
+
+std::set<std::string> long_options(const std::string& text, const std::string& dash) {
+  std::set<std::string> found;
+  std::regex pattern(dash + dash + "([a-z][a-z0-9]*(?:" + dash + "[a-z0-9]+)*)");
+  for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it) {
+    std::string name = (*it)[1];
+    found.insert(std::regex_replace(name, std::regex(dash), "-"));
+  }
+  return found;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("--version prints the version and exits 0") {
+  auto r = run_cli({"--version"});
+  CHECK(r.code == 0);
+  CHECK(r.out == std::string("swapi ") + SWAPI_VERSION + "\n");
+}
+
+TEST_CASE("--help lists the commands and the exit codes") {
+  auto r = run_cli({"--help"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("serve") != std::string::npos);
+  CHECK(r.out.find("Exit codes") != std::string::npos);
+}
+
+TEST_CASE("a misspelled command is a usage error with a did-you-mean hint") {
+  auto r = run_cli({"serv"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: unknown command 'serv'\n  hint: did you mean 'swapi serve'?\n");
+}
+
+TEST_CASE("an unknown option is a usage error, exit 2, in the swapi: format") {
+  auto r = run_cli({"serve", "--bogus"});
+  CHECK(r.code == 2);
+  CHECK(r.err.rfind("swapi: usage: ", 0) == 0);
+  CHECK(r.err.find("--bogus") != std::string::npos);
+}
+
+TEST_CASE("option values are validated before the server starts") {
+  CHECK(run_cli({"serve", "--port", "70000"}).code == 2);
+  CHECK(run_cli({"serve", "--port", "eighty"}).code == 2);
+  CHECK(run_cli({"serve", "--flavor", "graphql"}).code == 2);
+  CHECK(run_cli({"serve", "--log-format", "xml"}).code == 2);
+  CHECK(run_cli({"serve", "--data", "/nonexistent/dir"}).code == 2);
+  CHECK(run_cli({"serve", "--threads", "0"}).code == 2);
+  auto r = run_cli({"serve", "--jwks-uri", "https://a/", "--jwks-file", SWAPI_SOURCE_DIR "/README.md"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("excludes") != std::string::npos);
+}
+
+TEST_CASE("serve --help and man/swapi-serve.1 document the same options") {
+  auto help = run_cli({"serve", "--help"});
+  REQUIRE(help.code == 0);
+  auto from_help = long_options(help.out, "-");
+  auto from_man = long_options(slurp(SWAPI_SOURCE_DIR "/man/swapi-serve.1"), "\\\\-");
+  from_help.erase("help");
+  CHECK(from_help.size() > 20);
+  for (const auto& option : from_help) CHECK_MESSAGE(from_man.count(option), "--" << option << " is not in man/swapi-serve.1");
+  for (const auto& option : from_man) CHECK_MESSAGE(from_help.count(option), "man page documents --" << option << " which serve --help lacks");
+}
