@@ -18,7 +18,8 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-serve: build
+serve: configure
+	@cmake --build $(BUILD_DIR) --target swapi -j $(JOBS)
 	$(BUILD_DIR)/swapi serve $(ARGS)
 
 test: build
