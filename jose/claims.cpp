@@ -1,0 +1,175 @@
+// JWT claim checks (RFC 7519 §4.1, §7.2) and RFC 9068 §2.1 typ, with an injected clock.
+#include "jose/claims.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <sstream>
+
+#include "jose/error.h"
+
+namespace swapi::jose {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(Errc code, std::string why) { throw Error(code, std::move(why)); }
+
+// "2011-03-22T18:43:00Z", or the raw number when it is outside the calendar.
+std::string format_time(double seconds) {
+  if (!(seconds > -62135596800.0 && seconds < 253402300800.0)) {  // years 1..9999
+    std::ostringstream raw;
+    raw << seconds;
+    return raw.str();
+  }
+  std::time_t whole = static_cast<std::time_t>(std::floor(seconds));
+  std::tm parts{};
+  gmtime_r(&whole, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+// A NumericDate (RFC 7519 §2): a JSON number, integer or not. nullopt when absent.
+std::optional<double> numeric_date(const json& claims, const char* name) {
+  auto member = claims.find(name);
+  if (member == claims.end()) return std::nullopt;
+  if (!member->is_number()) {
+    fail(Errc::malformed, std::string("claim \"") + name + "\" is not a number (NumericDate)");
+  }
+  return member->get<double>();
+}
+
+std::string lowercase(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+// RFC 7515 §4.1.9: "application/" may be omitted from a media type in typ.
+std::string media_type_key(std::string_view typ) {
+  std::string lower = lowercase(typ);
+  constexpr std::string_view prefix = "application/";
+  if (lower.starts_with(prefix)) lower.erase(0, prefix.size());
+  return lower;
+}
+
+void check_typ(const json& header, const std::vector<std::string>& allowed) {
+  if (allowed.empty()) return;
+  auto typ = header.find("typ");
+  if (typ == header.end()) fail(Errc::wrong_typ, "header has no typ; expected one of the allowed types");
+  if (!typ->is_string()) fail(Errc::malformed, "header member \"typ\" is not a string");
+  std::string presented = media_type_key(typ->get_ref<const std::string&>());
+  for (const std::string& candidate : allowed) {
+    if (media_type_key(candidate) == presented) return;
+  }
+  std::string list;
+  for (const std::string& candidate : allowed) list += (list.empty() ? "" : ", ") + candidate;
+  fail(Errc::wrong_typ, "typ \"" + typ->get<std::string>() + "\" is not one of " + list);
+}
+
+void check_times(const json& claims, const ClaimsPolicy& policy, std::int64_t now) {
+  std::optional<double> exp = numeric_date(claims, "exp");
+  std::optional<double> nbf = numeric_date(claims, "nbf");
+  std::optional<double> iat = numeric_date(claims, "iat");
+  double current = static_cast<double>(now);
+  double leeway = static_cast<double>(policy.leeway.count());
+  std::string leeway_text = " (now " + format_time(current) + ", leeway " +
+                            std::to_string(policy.leeway.count()) + " s)";
+
+  if (!exp && policy.require_exp) fail(Errc::missing_exp, "token has no exp claim");
+  // RFC 7519 §4.1.4: the current time MUST be before exp.
+  if (exp && current >= *exp + leeway) {
+    fail(Errc::expired, "token expired at " + format_time(*exp) + leeway_text);
+  }
+  if (nbf && *nbf > current + leeway) {
+    fail(Errc::not_yet_valid, "token is not valid before " + format_time(*nbf) + leeway_text);
+  }
+  if (iat && *iat > current + leeway) {
+    fail(Errc::issued_in_future, "token was issued in the future, at " + format_time(*iat) + leeway_text);
+  }
+}
+
+void check_issuer(const json& claims, const std::string& expected) {
+  auto iss = claims.find("iss");
+  if (iss != claims.end() && !iss->is_string()) fail(Errc::malformed, "claim \"iss\" is not a string");
+  if (expected.empty()) return;
+  if (iss == claims.end()) fail(Errc::wrong_iss, "token has no iss; expected \"" + expected + "\"");
+  const std::string& presented = iss->get_ref<const std::string&>();
+  // Exact comparison: Auth0 issuers end in '/', and no slash is added or dropped.
+  if (presented != expected) {
+    fail(Errc::wrong_iss, "iss \"" + presented + "\" is not \"" + expected + "\"");
+  }
+}
+
+void check_audience(const json& claims, const std::vector<std::string>& expected) {
+  auto aud = claims.find("aud");
+  std::vector<std::string> presented;
+  if (aud != claims.end()) {
+    if (aud->is_string()) {
+      presented.push_back(aud->get<std::string>());
+    } else if (aud->is_array()) {
+      for (const json& entry : *aud) {
+        if (!entry.is_string()) fail(Errc::malformed, "claim \"aud\" holds a non-string value");
+        presented.push_back(entry.get<std::string>());
+      }
+    } else {
+      fail(Errc::malformed, "claim \"aud\" is neither a string nor an array of strings");
+    }
+  }
+  if (expected.empty()) return;
+  std::string wanted;
+  for (const std::string& audience : expected) wanted += (wanted.empty() ? "\"" : ", \"") + audience + "\"";
+  if (aud == claims.end()) fail(Errc::wrong_aud, "token has no aud; expected " + wanted);
+  for (const std::string& audience : presented) {
+    if (std::find(expected.begin(), expected.end(), audience) != expected.end()) return;
+  }
+  fail(Errc::wrong_aud, "aud " + aud->dump() + " does not contain " + wanted);
+}
+
+void split_into(std::string_view text, std::set<std::string>& scopes) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) scopes.emplace(text.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+void validate_claims(const json& header, const json& claims, const ClaimsPolicy& policy,
+                     std::int64_t now) {
+  if (!claims.is_object()) fail(Errc::malformed, "claims are not a JSON object");
+  check_typ(header, policy.allowed_typ);
+  check_times(claims, policy, now);
+  check_issuer(claims, policy.issuer);
+  check_audience(claims, policy.audiences);
+}
+
+std::set<std::string> extract_scopes(const json& claims) {
+  std::set<std::string> scopes;
+  if (!claims.is_object()) return scopes;
+  auto scope = claims.find("scope");
+  if (scope != claims.end() && scope->is_string()) split_into(scope->get_ref<const std::string&>(), scopes);
+  auto scp = claims.find("scp");
+  if (scp != claims.end()) {
+    if (scp->is_string()) split_into(scp->get_ref<const std::string&>(), scopes);
+    if (scp->is_array()) {
+      for (const json& entry : *scp) {
+        if (entry.is_string()) scopes.insert(entry.get<std::string>());
+      }
+    }
+  }
+  auto permissions = claims.find("permissions");
+  if (permissions != claims.end() && permissions->is_array()) {
+    for (const json& entry : *permissions) {
+      if (entry.is_string()) scopes.insert(entry.get<std::string>());
+    }
+  }
+  return scopes;
+}
+
+}  // namespace swapi::jose

@@ -1,0 +1,178 @@
+// JWS compact serialization (RFC 7515 §7.1) and the verification order of jws.h.
+#include "jose/jws.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "jose/base64url.h"
+#include "jose/strict_json.h"
+
+namespace swapi::jose {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void malformed(std::string why) { throw Error(Errc::malformed, std::move(why)); }
+
+std::string decode_segment(std::string_view segment, const char* name) {
+  std::optional<std::string> bytes = base64url_decode(segment);
+  if (!bytes) malformed(std::string(name) + " segment is not strict base64url");
+  return std::move(*bytes);
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+std::string alg_list(std::span<const Alg> algs) {
+  std::string text;
+  for (Alg alg : algs) {
+    if (!text.empty()) text += ", ";
+    text += alg_name(alg);
+  }
+  return text.empty() ? "none configured" : text;
+}
+
+Alg allowed_alg(const json& header, std::span<const Alg> allowed) {
+  const std::string& name = header["alg"].get_ref<const std::string&>();
+  // RFC 8725 §3.1: an unsecured token is never accepted, whatever the spelling.
+  if (equals_ignoring_case(name, "none")) {
+    throw Error(Errc::alg_not_allowed,
+                "alg \"" + name + "\" (an unsigned token) is never accepted");
+  }
+  std::optional<Alg> alg = parse_alg(name);
+  if (!alg) throw Error(Errc::alg_not_allowed, "alg \"" + name + "\" is not a JWS algorithm swapi knows");
+  if (std::find(allowed.begin(), allowed.end(), *alg) == allowed.end()) {
+    throw Error(Errc::alg_not_allowed,
+                "alg " + name + " is not allowed (allowed: " + alg_list(allowed) + ")");
+  }
+  return *alg;
+}
+
+std::string quote_kid(std::string_view kid) { return "\"" + std::string(kid) + "\""; }
+
+const Jwk& choose_key(const json& header, Alg alg, std::span<const Jwk> keys) {
+  std::string name(alg_name(alg));
+  auto kid_member = header.find("kid");
+  if (kid_member != header.end()) {
+    if (!kid_member->is_string()) malformed("header member \"kid\" is not a string");
+    const std::string& kid = kid_member->get_ref<const std::string&>();
+    const Jwk* chosen = nullptr;
+    std::optional<KeyUnfit> first_unfit;
+    std::size_t named = 0, fitting = 0;
+    for (const Jwk& key : keys) {
+      if (key.kid != kid) continue;
+      ++named;
+      if (auto unfit = key_unfit_for(key, alg)) {
+        if (!first_unfit) first_unfit = std::move(unfit);
+        continue;
+      }
+      ++fitting;
+      chosen = &key;
+    }
+    if (named == 0) throw Error(Errc::unknown_kid, "kid " + quote_kid(kid) + " names no trusted key");
+    if (fitting == 0) {
+      // key_mismatch, or weak_key when the named key is of the right kind but too weak.
+      throw Error(first_unfit->code, "key " + quote_kid(kid) + " cannot verify " + name + ": " +
+                                         first_unfit->reason);
+    }
+    if (fitting > 1) {
+      throw Error(Errc::no_matching_key,
+                  std::to_string(fitting) + " trusted keys with kid " + quote_kid(kid) + " fit " + name);
+    }
+    return *chosen;
+  }
+
+  const Jwk* chosen = nullptr;
+  std::size_t fitting = 0;
+  std::string unfit_reasons;
+  for (const Jwk& key : keys) {
+    if (auto unfit = key_unfit_for(key, alg)) {
+      // Worth telling when the only candidate was refused as weak or restricted.
+      if (unfit->code == Errc::weak_key) unfit_reasons += "; " + unfit->reason;
+      continue;
+    }
+    ++fitting;
+    chosen = &key;
+  }
+  if (fitting == 1) return *chosen;
+  if (fitting == 0) {
+    throw Error(Errc::no_matching_key,
+                "token has no kid and no trusted key fits " + name + unfit_reasons);
+  }
+  throw Error(Errc::no_matching_key, "token has no kid and " + std::to_string(fitting) +
+                                         " trusted keys fit " + name + ": a kid is needed");
+}
+
+}  // namespace
+
+std::string sign_compact(const json& header, std::string_view payload, const Jwk& key) {
+  auto alg_member = header.find("alg");
+  if (!header.is_object() || alg_member == header.end() || !alg_member->is_string()) {
+    throw Error(Errc::malformed, "header must be an object with a string \"alg\"");
+  }
+  std::optional<Alg> alg = parse_alg(alg_member->get_ref<const std::string&>());
+  if (!alg) {
+    throw Error(Errc::alg_not_allowed,
+                "alg \"" + alg_member->get<std::string>() + "\" is not a JWS algorithm swapi knows");
+  }
+  std::string token = base64url_encode(header.dump()) + "." + base64url_encode(payload);
+  std::string signature = sign_bytes(*alg, key, token);
+  token += ".";
+  token += base64url_encode(signature);
+  return token;
+}
+
+CompactJws parse_compact(std::string_view token) {
+  std::size_t segments = static_cast<std::size_t>(std::count(token.begin(), token.end(), '.')) + 1;
+  if (segments == 5) {
+    malformed("token has 5 segments: it is a JWE (encrypted token), which is not accepted; a "
+              "signed JWS has 3");
+  }
+  if (segments != 3) {
+    malformed("a compact JWS has 3 segments separated by '.', this token has " +
+              std::to_string(segments));
+  }
+  std::size_t first_dot = token.find('.');
+  std::size_t second_dot = token.find('.', first_dot + 1);
+  std::string_view header_segment = token.substr(0, first_dot);
+  std::string_view payload_segment = token.substr(first_dot + 1, second_dot - first_dot - 1);
+  std::string_view signature_segment = token.substr(second_dot + 1);
+
+  CompactJws jws;
+  jws.header = parse_strict_object(decode_segment(header_segment, "header"), "header");
+  auto alg = jws.header.find("alg");
+  if (alg == jws.header.end() || !alg->is_string()) {
+    malformed("header has no string \"alg\" member");
+  }
+  if (payload_segment.empty()) {
+    malformed("payload segment is empty (detached payloads are not accepted)");
+  }
+  jws.payload = decode_segment(payload_segment, "payload");
+  jws.signature = decode_segment(signature_segment, "signature");
+  jws.signing_input = token.substr(0, second_dot);
+  return jws;
+}
+
+VerifiedJws verify_compact(std::string_view token, std::span<const Jwk> keys,
+                           std::span<const Alg> allowed) {
+  CompactJws jws = parse_compact(token);
+  Alg alg = allowed_alg(jws.header, allowed);
+  // RFC 7515 §4.1.11: extensions we do not understand must make the token invalid, and we
+  // understand none. jku/x5u/jwk/x5c are simply never read (RFC 8725 §3.10).
+  if (jws.header.contains("crit")) {
+    throw Error(Errc::crit_unsupported, "header has \"crit\"; swapi supports no JWS extensions");
+  }
+  const Jwk& key = choose_key(jws.header, alg, keys);
+  if (!verify_bytes(alg, key, jws.signing_input, jws.signature)) {
+    std::string who = key.kid.empty() ? "the trusted key" : "key " + quote_kid(key.kid);
+    throw Error(Errc::bad_signature,
+                "the " + std::string(alg_name(alg)) + " signature does not verify with " + who);
+  }
+  return VerifiedJws{std::move(jws.header), std::move(jws.payload), alg, &key};
+}
+
+}  // namespace swapi::jose
