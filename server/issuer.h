@@ -17,6 +17,7 @@
 
 #include "jose/jwk.h"
 #include "server/options.h"
+#include "server/state_dir.h"  // resolve_state_dir(options)
 
 namespace httplib { class Server; }
 
@@ -31,12 +32,6 @@ inline constexpr std::int64_t kIssuedTokenLifetimeSeconds = 86400;
 // Unix seconds; injected so tests can pin iat/exp.
 using UnixClock = std::function<std::int64_t()>;
 std::int64_t system_unix_time();
-
-// The state dir holding keys.json, clients.json and the recorded issuer/audience:
-// options.keys_dir, else $SWAPI_HOME, else $XDG_STATE_HOME/swapi, else
-// $HOME/.local/state/swapi, from the env_* fields (never getenv). Throws StartupError when
-// none is set (no HOME).
-std::string resolve_state_dir(const ServeOptions& options);
 
 class LocalIssuer {
  public:

@@ -1,0 +1,69 @@
+#pragma once
+// The swapi state dir (DESIGN.md "Issuer and keys"): where the keyset, the OAuth clients and
+// the issuer/audience the last `swapi serve` used live. Private keys are kept as ssh keeps
+// them: the dir is created 0700, every file we write is 0600 from the moment it exists, and
+// a file others can read is refused rather than used.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/options.h"
+
+namespace swapi::server {
+
+// explicit_dir, else $SWAPI_HOME, else $XDG_STATE_HOME/swapi, else $HOME/.local/state/swapi.
+// Empty arguments count as unset. Throws StartupError when all are empty.
+std::string resolve_state_dir(std::string_view explicit_dir, std::string_view swapi_home,
+                              std::string_view xdg_state_home, std::string_view home);
+// The same from --keys and the env_* fields the CLI read (never getenv).
+std::string resolve_state_dir(const ServeOptions& options);
+
+// Creates the dir (and missing parents) with mode 0700. An existing dir is left as it is.
+// Throws StartupError naming the dir when it cannot be created or is not a directory.
+void ensure_state_dir(const std::string& dir);
+
+// An exclusive flock on <dir>/.lock for as long as the object lives: every read-modify-write
+// of a state file happens under it, so concurrent first runs (two `swapi serve`, a server and
+// `swapi keys gen`) never both create a keyset. flock locks belong to the open file
+// description, so two threads of one process exclude each other too.
+class StateDirLock {
+ public:
+  explicit StateDirLock(const std::string& dir);  // blocks; throws StartupError
+  ~StateDirLock();
+  StateDirLock(const StateDirLock&) = delete;
+  StateDirLock& operator=(const StateDirLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// The content of a file holding secrets, or nullopt when it does not exist. Throws
+// StartupError("<what> <path>", ...) when it cannot be read, and when its mode lets the group
+// or others read or write it (with the hint "chmod 600 <path>", as ssh does for keys).
+std::optional<std::string> read_private_file(const std::string& path, std::string_view what);
+
+// Replaces path atomically with content: a temp file in the same dir created O_EXCL with mode
+// 0600 (never briefly readable by others), written, fsync'd, renamed over path, then the dir
+// fsync'd so the rename survives a crash. Readers see the old or the new file, never half.
+// Throws StartupError("<what> <path>", ...).
+void write_private_file(const std::string& path, std::string_view content, std::string_view what);
+
+// What the last `swapi serve` on a state dir used, so `token mint`, `call --scope` and
+// `check` agree with it without flags. Stored in <dir>/serve.json.
+struct RecordedDefaults {
+  std::string issuer;
+  std::vector<std::string> audiences;
+};
+void record_defaults(const std::string& dir, const RecordedDefaults& defaults);
+// nullopt when nothing was recorded or the file is unreadable or malformed (defaults are a
+// convenience: a broken record must not stop the CLI).
+std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir);
+
+// File names inside the state dir.
+inline constexpr std::string_view kKeysetFile = "keys.json";
+inline constexpr std::string_view kClientsFile = "clients.json";
+inline constexpr std::string_view kDefaultsFile = "serve.json";
+std::string state_file(const std::string& dir, std::string_view name);
+
+}  // namespace swapi::server
