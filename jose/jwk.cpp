@@ -198,9 +198,15 @@ JwksLoad parse_jwks(const json& document) {
   }
 
   // Keys sharing a kid: a verifier cannot tell which one a token names, so none is trusted.
+  // Entries that failed to load count too: the publisher meant two keys by that kid.
   std::map<std::string, std::vector<std::size_t>> by_kid;
-  for (const Loaded& entry : loaded) {
-    if (!entry.key.kid.empty()) by_kid[entry.key.kid].push_back(entry.index);
+  for (std::size_t index = 0; index < keys->size(); ++index) {
+    const json& member = (*keys)[index];
+    if (!member.is_object()) continue;
+    auto kid = member.find("kid");
+    if (kid != member.end() && kid->is_string() && !kid->get_ref<const std::string&>().empty()) {
+      by_kid[kid->get<std::string>()].push_back(index);
+    }
   }
   // A set mixing public keys with secrets or private keys is refused key by key (Wycheproof
   // "MixedKeySet"): the secrets go, since a set that publishes public keys should hold none.

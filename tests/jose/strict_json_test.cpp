@@ -1,0 +1,65 @@
+#include <doctest/doctest.h>
+
+#include "core_test_helpers.h"
+#include "jose/strict_json.h"
+
+using namespace swapi::jose;
+using swapi::jose::test::thrown_error;
+
+TEST_CASE("strict JSON parses an object with nested members") {
+  nlohmann::json header = parse_strict_object(R"({"alg":"RS256","x":{"a":1,"b":[{"a":2}]}})", "header");
+  CHECK(header["alg"] == "RS256");
+  CHECK(header["x"]["b"][0]["a"] == 2);
+}
+
+TEST_CASE("strict JSON allows the same name in sibling objects") {
+  nlohmann::json value = parse_strict_object(R"({"a":{"k":1},"b":{"k":2},"c":[{"k":3},{"k":4}]})");
+  CHECK(value["c"][1]["k"] == 4);
+}
+
+TEST_CASE("strict JSON rejects a duplicate top-level member and names the document") {
+  Error error = thrown_error([] { parse_strict_object(R"({"alg":"HS256","alg":"none"})", "header"); });
+  CHECK(error.code() == Errc::malformed);
+  CHECK(error.detail() == "header has a duplicate member \"alg\" (RFC 7515 §5.2)");
+}
+
+TEST_CASE("strict JSON rejects a duplicate member in claims") {
+  Error error = thrown_error([] { parse_strict_object(R"({"sub":"a","exp":1,"sub":"b"})", "claims"); });
+  CHECK(error.code() == Errc::malformed);
+  CHECK(error.detail() == "claims has a duplicate member \"sub\" (RFC 7515 §5.2)");
+}
+
+TEST_CASE("strict JSON rejects a duplicate member nested in an object inside an array") {
+  Error error = thrown_error([] {
+    parse_strict_object(R"({"list":[{"ok":1},{"role":"a","role":"admin"}]})", "claims");
+  });
+  CHECK(error.code() == Errc::malformed);
+  CHECK(error.detail() == "claims has a duplicate member \"role\" (RFC 7515 §5.2)");
+}
+
+TEST_CASE("strict JSON rejects a duplicate that differs only by escaping") {
+  // "\u0061lg" is "alg" once unescaped: nlohmann would keep the last one.
+  Error error = thrown_error([] { parse_strict_object(R"({"alg":"RS256","\u0061lg":"none"})", "header"); });
+  CHECK(error.code() == Errc::malformed);
+}
+
+TEST_CASE("strict JSON rejects a document that is not an object") {
+  for (const char* text : {"[1,2]", "\"alg\"", "42", "null", "true"}) {
+    Error error = thrown_error([&] { parse_strict_object(text, "header"); });
+    CHECK(error.code() == Errc::malformed);
+    CHECK(error.detail() == "header is not a JSON object");
+  }
+}
+
+TEST_CASE("strict JSON rejects invalid JSON and trailing bytes") {
+  for (const char* text : {"", "{", "{\"a\":}", "{\"a\":1}x", "{'a':1}", "{\"a\":1,}"}) {
+    Error error = thrown_error([&] { parse_strict_object(text, "claims"); });
+    CHECK(error.code() == Errc::malformed);
+    CHECK(error.detail().rfind("claims is not valid JSON: ", 0) == 0);
+  }
+}
+
+TEST_CASE("strict JSON rejects invalid UTF-8 in a string") {
+  Error error = thrown_error([] { parse_strict_object("{\"sub\":\"\xff\"}", "claims"); });
+  CHECK(error.code() == Errc::malformed);
+}
