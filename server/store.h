@@ -123,6 +123,7 @@ class Store {
     std::string name;
     std::atomic<std::shared_ptr<const Collection>> current;
   };
+  std::size_t index_of(std::string_view resource) const;  // std::out_of_range when unknown
   Slot& slot(std::string_view resource);
   const Slot& slot(std::string_view resource) const;
   // Hook, then publish; caller holds write_mutex_. `changed` is the next collection of `target`.
