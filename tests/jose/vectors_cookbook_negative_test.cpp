@@ -42,7 +42,7 @@ TEST_CASE("vectors: cookbook 4.2 PS384 and 4.3 ES512 refused by an allow-list wi
     tally.count_result("alg_not_allowed");
     const tv::Outcome out = tv::verify_token(compact, {key}, tv::all_algs_except(alg));
     CHECK_MESSAGE((out.code == Errc::alg_not_allowed),
-                  path << " with every alg but " << swapi::jose::alg_name(alg)
+                  std::string(path) << " with every alg but " << swapi::jose::alg_name(alg)
                        << " allowed: expected alg_not_allowed, got " << tv::describe(out));
   }
   MESSAGE(tally.summary());
@@ -91,7 +91,7 @@ TEST_CASE("vectors: cookbook rfc7797 b64 false refused") {
 
   // RFC 7797 §4.2 (JSON only): its payload "$.02" holds a '.', so the compact spelling has four
   // segments. The signing input itself is a correct MAC.
-  const char* json_only = "jose-cookbook/rfc7797/4.2.hmac-sha2_b64_false.json";
+  const std::string json_only = "jose-cookbook/rfc7797/4.2.hmac-sha2_b64_false.json";
   const json example42 = tv::load_vector_file(*dir, json_only);
   const Jwk key42 = tv::cookbook_key(example42.at("input").at("key"), json_only);
   const std::string input42 = example42.at("signing").at("sig-input").get<std::string>();
@@ -110,7 +110,7 @@ TEST_CASE("vectors: cookbook rfc7797 b64 false refused") {
     const tv::Outcome out =
         tv::verify_token(example42.at("output").at(form).dump(), {key42}, {Alg::HS256});
     CHECK_MESSAGE((out.code == Errc::malformed),
-                  json_only << " output." << form << ": expected malformed, got "
+                  json_only << " output." << std::string(form) << ": expected malformed, got "
                             << tv::describe(out));
   }
   MESSAGE(tally.summary());
@@ -134,7 +134,7 @@ TEST_CASE("vectors: cookbook 6 JWE compact refused as malformed") {
     tally.count_result("refused");
     const tv::Outcome out = tv::verify_token(output.at(form).dump(), {key}, all);
     CHECK_MESSAGE((out.code == Errc::malformed),
-                  "JWE output." << form << ": expected malformed, got " << tv::describe(out));
+                  "JWE output." << std::string(form) << ": expected malformed, got " << tv::describe(out));
   }
   MESSAGE(tally.summary());
 }
@@ -150,6 +150,7 @@ TEST_CASE("vectors: cookbook 3.6 encryption key does not verify HS256") {
 
   Jwk unrestricted;
   unrestricted.type = swapi::jose::KeyType::oct;
+  unrestricted.kid = member.at("kid").get<std::string>();
   unrestricted.secret = tv::b64url_decode_or_fail(member.at("k").get<std::string>(), "3_6 k");
   unrestricted.is_private = true;
   const json header = {{"alg", "HS256"}, {"kid", member.at("kid")}};
@@ -186,8 +187,10 @@ TEST_CASE("vectors: cookbook 3.6 encryption key does not verify HS256") {
   MESSAGE(tally.summary());
 }
 
-// A detached payload (RFC 7515 Appendix F) is not a bearer token: the empty payload segment is
-// verified as the empty payload and fails. The JSON-only examples are not compact JWS at all.
+// A detached payload (RFC 7515 Appendix F) is not a bearer token: jose refuses the empty payload
+// segment as malformed (jws.h), and a verifier that allowed empty payloads would check the MAC
+// over the empty payload and fail (bad_signature); either refusal is right here. The JSON-only
+// examples are not compact JWS at all.
 TEST_CASE("vectors: cookbook 4.5 detached and 4.6 to 4.8 JSON forms refused") {
   const auto dir = tv::vectors_dir_or_skip();
   if (!dir) return;
@@ -198,8 +201,9 @@ TEST_CASE("vectors: cookbook 4.5 detached and 4.6 to 4.8 JSON forms refused") {
   tally.count_result("refused");
   const tv::Outcome out = tv::verify_token(
       detached.at("output").at("compact").get<std::string>(), {mac_key}, {Alg::HS256});
-  CHECK_MESSAGE((out.code == Errc::bad_signature),
-                "4.5 detached compact: expected bad_signature, got " << tv::describe(out));
+  CHECK_MESSAGE((out.code == Errc::malformed || out.code == Errc::bad_signature),
+                "4.5 detached compact: expected malformed or bad_signature, got "
+                    << tv::describe(out));
 
   for (const char* path : {"jose-cookbook/jws/4_5.signature_with_detached_content.json",
                            "jose-cookbook/jws/4_6.protecting_specific_header_fields.json",
@@ -212,7 +216,7 @@ TEST_CASE("vectors: cookbook 4.5 detached and 4.6 to 4.8 JSON forms refused") {
       const tv::Outcome json_out = tv::verify_token(example.at("output").at(form).dump(),
                                                     {mac_key}, swapi::jose::all_algs());
       CHECK_MESSAGE((json_out.code == Errc::malformed),
-                    path << " output." << form << ": expected malformed, got "
+                    std::string(path) << " output." << std::string(form) << ": expected malformed, got "
                          << tv::describe(json_out));
     }
   }

@@ -191,7 +191,7 @@ TEST_CASE("vectors: cookbook 3.1 to 3.5 keys verify the 4.x tokens") {
     const json example = tv::load_vector_file(*dir, std::string("jose-cookbook/") + c.file);
     const tv::Outcome out = tv::verify_token(example.at("output").at("compact").get<std::string>(),
                                              {*c.key}, {c.alg});
-    CHECK_MESSAGE(out.accepted, c.file << " with its RFC 7520 §3 key: " << tv::describe(out));
+    CHECK_MESSAGE(out.accepted, std::string(c.file) << " with its RFC 7520 §3 key: " << tv::describe(out));
   }
   MESSAGE(tally.summary());
 }

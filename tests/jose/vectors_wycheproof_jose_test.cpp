@@ -160,7 +160,7 @@ void run_jose_file(const char* path, const ExceptionTable& exceptions) {
           return true;
         });
         CHECK_MESSAGE((out.code == Errc::malformed),
-                      where << ": a " << (is_jwe ? "JWE" : "JSON serialization")
+                      where << ": a " << std::string(is_jwe ? "JWE" : "JSON serialization")
                             << " must be refused as malformed, got " << tv::describe(out));
         continue;
       }
@@ -180,14 +180,14 @@ void run_jose_file(const char* path, const ExceptionTable& exceptions) {
       const bool as_expected = expect_accept ? out.accepted
                                              : (!out.accepted && out.code.has_value());
       CHECK_MESSAGE(as_expected, where << reason << ": expected "
-                                       << (expect_accept ? "accept" : "reject (jose::Error)")
+                                       << std::string(expect_accept ? "accept" : "reject (jose::Error)")
                                        << ", got " << tv::describe(out));
     }
   }
   // A named exception whose tcId vanished means the data changed: revisit the table.
   for (const auto& [tc_id, exception] : exceptions) {
     CHECK_MESSAGE(exception_seen.count(tc_id) == 1,
-                  "named exception tcId " << tc_id << " not found in " << path);
+                  "named exception tcId " << tc_id << " not found in " << std::string(path));
   }
   CHECK_MESSAGE(tally.total() == doc.at("numberOfTests").get<int>(),
                 "ran " << tally.total() << " of numberOfTests " << doc.at("numberOfTests"));
