@@ -175,6 +175,9 @@ Jwk parse_jwk(std::string_view json_text) {
   return parse_jwk(document);
 }
 
+Jwk parse_jwk(const std::string& json_text) { return parse_jwk(std::string_view(json_text)); }
+Jwk parse_jwk(const char* json_text) { return parse_jwk(std::string_view(json_text)); }
+
 JwksLoad parse_jwks(const json& document) {
   if (!document.is_object()) invalid("a JWKS must be a JSON object {\"keys\":[...]}");
   auto keys = document.find("keys");
@@ -243,5 +246,8 @@ JwksLoad parse_jwks(std::string_view json_text) {
   }
   return parse_jwks(document);
 }
+
+JwksLoad parse_jwks(const std::string& json_text) { return parse_jwks(std::string_view(json_text)); }
+JwksLoad parse_jwks(const char* json_text) { return parse_jwks(std::string_view(json_text)); }
 
 }  // namespace swapi::jose

@@ -38,6 +38,10 @@ struct Jwk {
 // the curve, RSA exponent 1, unsupported kty/crv, mixed public/private members...).
 Jwk parse_jwk(const nlohmann::json& member);
 Jwk parse_jwk(std::string_view json_text);
+// Text overloads so parse_jwk(std::string) and parse_jwk("...") are not ambiguous between the
+// json and string_view overloads (both are user-defined conversions).
+Jwk parse_jwk(const std::string& json_text);
+Jwk parse_jwk(const char* json_text);
 
 // A JWKS loads key by key: a bad key is reported and skipped, never fatal to the whole set.
 // Keys sharing a kid are all rejected (a verifier could not tell which one the token meant).
@@ -48,6 +52,8 @@ struct JwksLoad {
 // Throws Error(Errc::invalid_key) only when the document is not {"keys":[...]}.
 JwksLoad parse_jwks(const nlohmann::json& document);
 JwksLoad parse_jwks(std::string_view json_text);
+JwksLoad parse_jwks(const std::string& json_text);
+JwksLoad parse_jwks(const char* json_text);
 
 // Serialize; private members only when include_private (and the key has them).
 nlohmann::json to_json(const Jwk& key, bool include_private);
