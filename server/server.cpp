@@ -101,8 +101,8 @@ void Server::Impl::configure_http() {
 
   // cpp-httplib calls this for every status >= 400; fill only responses nobody filled (unknown
   // route, malformed request line, payload too large...).
-  http->set_error_handler([flavor_is_loopback = options.flavor == "loopback"](const httplib::Request&, httplib::Response& response)
-                              -> httplib::Server::HandlerResponse {
+  http->set_error_handler(httplib::Server::HandlerWithResponse(
+      [flavor_is_loopback = options.flavor == "loopback"](const httplib::Request&, httplib::Response& response) {
     if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     if (flavor_is_loopback) {
       set_loopback_error(response, response.status, reason_phrase(response.status));
@@ -110,7 +110,7 @@ void Server::Impl::configure_http() {
       set_json_error(response, response.status, reason_phrase(response.status));
     }
     return httplib::Server::HandlerResponse::Handled;
-  });
+  }));
 
   http->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     log.write(request, response);
