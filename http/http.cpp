@@ -1,8 +1,8 @@
 // libcurl must be initialised once per process before any thread uses it
 // (curl_global_init is not thread-safe); this translation unit owns that.
-#include <curl/curl.h>
+#include "http/curl_handles.h"
 
-namespace swapi::http {
+namespace swapi::http::detail {
 
 namespace {
 struct CurlGlobal {
@@ -13,7 +13,7 @@ struct CurlGlobal {
 };
 }  // namespace
 
-// Called by the client before its first request; the static makes it once and thread-safe.
+// The function-local static is initialised once, thread-safely (C++11 magic statics).
 void ensure_curl_initialised() { static CurlGlobal global; }
 
-}  // namespace swapi::http
+}  // namespace swapi::http::detail

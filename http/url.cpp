@@ -1,0 +1,62 @@
+#include "http/url.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cctype>
+
+#include "http/curl_handles.h"
+#include "http/error.h"
+
+namespace swapi::http {
+
+namespace {
+
+std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
+  char* raw = nullptr;
+  if (curl_url_get(url, part, &raw, flags) != CURLUE_OK || raw == nullptr) return {};
+  detail::CurlStringPtr owned(raw);
+  return std::string(raw);
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+}  // namespace
+
+UrlParts parse_url(std::string_view url) {
+  detail::ensure_curl_initialised();
+  detail::UrlPtr handle(curl_url());
+  if (!handle) throw Error(Errc::invalid_url, "out of memory parsing a URL");
+  std::string text(url);
+  // No CURLU_GUESS_SCHEME / CURLU_DEFAULT_SCHEME: "example.com/jwks" is refused, not guessed.
+  CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  if (rc != CURLUE_OK)
+    throw Error(Errc::invalid_url, "'" + text + "' is not a valid absolute URL (" + curl_url_strerror(rc) + ")");
+  UrlParts parts;
+  parts.scheme = lower(url_part(handle.get(), CURLUPART_SCHEME));
+  parts.host = url_part(handle.get(), CURLUPART_HOST);
+  if (parts.host.size() >= 2 && parts.host.front() == '[' && parts.host.back() == ']')
+    parts.host = parts.host.substr(1, parts.host.size() - 2);
+  if (parts.host.empty()) throw Error(Errc::invalid_url, "'" + text + "' has no host");
+  std::string port = url_part(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  parts.port = port.empty() ? 0 : std::stoi(port);
+  parts.path = url_part(handle.get(), CURLUPART_PATH);
+  if (parts.path.empty()) parts.path = "/";
+  return parts;
+}
+
+bool is_loopback_host(std::string_view host) noexcept {
+  std::string name = lower(std::string(host));
+  if (!name.empty() && name.back() == '.') name.pop_back();  // "localhost." is the same name
+  if (name == "localhost" || name.ends_with(".localhost")) return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, name.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, name.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+}  // namespace swapi::http

@@ -1,0 +1,57 @@
+#pragma once
+// Which requests need a token and which scopes (DESIGN.md "Token validation contract",
+// "Scopes"). Decided from the method and path alone, before the token is looked at.
+//
+// Order: --public paths, then the --policy file's rules (first match wins), then the default:
+//   GET/HEAD /api/{res}...          -> read:{res}
+//   other methods on /api/{res}...  -> write:{res}
+//   /api and /api/ (the root list)  -> a valid token, no scope (it names resources, no data)
+//
+// Policy file (JSON):
+//   {"rules": [
+//     {"method": "GET", "path": "/api/films*", "scopes": ["read:films"]},
+//     {"method": "*",   "path": "/api/planets/*", "public": true},
+//     {"method": "GET", "path": "/api/", "scopes": []}          <- token, no scope
+//   ]}
+// method: an HTTP method or "*" (a GET rule also covers HEAD, as HTTP does); path: exact, or a
+// prefix when it ends in "*"; scopes: all are required; public: no token at all. Unknown
+// members are errors, so a typo ("scope") cannot silently open a route.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace swapi::server {
+
+struct Requirement {
+  enum class Kind { open, token, scopes };
+  Kind kind = Kind::token;
+  std::vector<std::string> scopes;  // Kind::scopes: every one is needed
+  std::string rule;                 // what decided it, for the access log: "default", "policy rule 2", "--public /x"
+};
+
+struct PolicyRule {
+  std::string method;  // upper case, or "*"
+  std::string path;    // without the trailing '*'
+  bool prefix = false;
+  Requirement requirement;
+};
+
+class AuthPolicy {
+ public:
+  // The default policy plus `public_paths` (each exact or ending in '*').
+  explicit AuthPolicy(const std::vector<std::string>& public_paths = {});
+
+  // Adds the rules of a policy document; throws StartupError("serve: --policy", "<file>: <problem>").
+  void load_file(const std::string& path);
+  void load_text(std::string_view json_text, std::string_view source_name);
+
+  // What `method path` needs. `path` is the request path without the query string.
+  Requirement requirement(std::string_view method, std::string_view path) const;
+
+  const std::vector<PolicyRule>& rules() const { return rules_; }
+
+ private:
+  std::vector<PolicyRule> rules_;
+};
+
+}  // namespace swapi::server
