@@ -5,8 +5,8 @@
 //
 // Wiring (server.cpp, after bind() knows the base URL):
 //   LocalIssuer issuer(options, options.issuer.empty() ? base_url + "/" : options.issuer,
-//                      options.audiences.empty() ? {kDefaultAudience} : options.audiences);
-//   issuer.register_routes(http, scheme, host_and_port);
+//                      options.audiences);  // empty = {kDefaultAudience}
+//   issuer.register_routes(*http, scheme, host_and_port);
 //   // the guard trusts issuer.public_keys() (the local keyset) unless --jwks-uri/--jwks-file
 #include <cstdint>
 #include <functional>
@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "jose/jwk.h"
+#include "server/client_registry.h"
+#include "server/keyset_store.h"
 #include "server/options.h"
 #include "server/state_dir.h"  // resolve_state_dir(options)
 
@@ -37,8 +39,9 @@ class LocalIssuer {
  public:
   // Opens (creating on first use, under a lock) the keyset and clients in the state dir, adds
   // the --client entries of options.clients for this run, and records the effective issuer
-  // and audiences in <state>/serve.json for the CLI's defaults. audiences must not be empty;
-  // the first is the one tokens get when the request names none. Throws StartupError (bad or
+  // and audiences in <state>/serve.json for the CLI's defaults. Empty audiences mean
+  // {kDefaultAudience}; the first is the one tokens get when the request names none. Creating
+  // the keyset generates an RSA key (tens of ms, first run only). Throws StartupError (bad or
   // too-open keyset/clients file, malformed --client, state dir not writable).
   LocalIssuer(const ServeOptions& options, std::string issuer, std::vector<std::string> audiences,
               UnixClock clock = system_unix_time);
@@ -49,9 +52,13 @@ class LocalIssuer {
   const std::string& issuer() const;
   const std::vector<std::string>& audiences() const;
   const std::string& state_dir() const;
+  // The clients POST /oauth/token accepts (stored ones plus --client), e.g. for the banner.
+  const ClientRegistry& clients() const;
+  // The keyset as loaded at start (`swapi keys` edits take effect on the next start).
+  const Keyset& keyset() const;
 
-  // Every published key (the active one and the retired ones still published), public parts
-  // only, never oct (HMAC) keys. The resource server verifies against these by default.
+  // Every published key (active, retired and published ones), public parts only, never oct
+  // (HMAC) keys. The resource server verifies against these by default.
   const std::vector<jose::Jwk>& public_keys() const;
 
   // GET /.well-known/jwks.json, GET /.well-known/openid-configuration, POST /oauth/token.

@@ -1,0 +1,71 @@
+#pragma once
+// OAuth clients of the local issuer (DESIGN.md "Issuer and keys"): who may ask
+// POST /oauth/token for a client_credentials token, and which scopes each may get.
+//
+// <state>/clients.json, mode 0600, created with the keyset:
+//   {"clients": [{"client_id": "swapi-cli", "client_secret": "<32 random bytes, base64url>",
+//                 "scopes": ["read:films", "write:films", ...]}]}
+// `--client ID:SECRET:SCOPES` adds clients (or replaces a stored one) for one run only.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace swapi::server {
+
+// The client created with a new state dir.
+inline constexpr std::string_view kDefaultClientId = "swapi-cli";
+
+// read:{res} and write:{res} for films, people, planets, species, starships, vehicles: what
+// the default policy of the resource server asks for.
+const std::vector<std::string>& default_scopes();
+
+// RFC 6749 §3.3 scope-token: one or more of %x21 / %x23-5B / %x5D-7E.
+bool is_scope_token(std::string_view scope) noexcept;
+
+struct Client {
+  std::string id;
+  std::string secret;
+  std::vector<std::string> scopes;  // allowed scopes, in the order a full grant lists them
+};
+
+// "ID:SECRET:SCOPES" (scopes separated by spaces or commas, may be empty). Neither ID nor
+// SECRET may contain ':' (scopes do: "read:films"). Throws StartupError("--client", why) for
+// a missing part, an empty id or secret, or a scope that is not a scope-token.
+Client parse_client_spec(std::string_view spec);
+
+class ClientRegistry {
+ public:
+  const std::vector<Client>& clients() const { return clients_; }
+  const Client* find(std::string_view id) const;
+
+  // Adds client, replacing one with the same id.
+  void put(Client client);
+
+  // The client whose id and secret match, or nullptr. The secrets are compared as SHA-256
+  // digests with CRYPTO_memcmp, so the time taken reveals neither where the secrets differ nor
+  // their lengths; an unknown id costs the same comparison against a dummy.
+  const Client* authenticate(std::string_view id, std::string_view secret) const;
+
+  // Every scope some client may get plus the defaults, sorted (discovery's scopes_supported).
+  std::vector<std::string> all_scopes() const;
+
+  nlohmann::json to_json() const;
+  // Throws StartupError("clients <path>", "corrupt: <why>", hint).
+  static ClientRegistry from_json(std::string_view text, const std::string& path);
+  // The default client with a fresh random secret and all default scopes.
+  static ClientRegistry generate();
+
+ private:
+  std::vector<Client> clients_;
+};
+
+// <dir>/clients.json, or nullopt when there is none. Throws StartupError when corrupt or
+// group/world-accessible.
+std::optional<ClientRegistry> load_clients(const std::string& dir);
+// The stored clients, created (with the default client) on first use under the state-dir lock.
+ClientRegistry open_clients(const std::string& dir);
+
+}  // namespace swapi::server
