@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <ostream>
 #include <sstream>
 
 #include "server/errors.h"
@@ -167,15 +166,15 @@ StaticKeySource::StaticKeySource(KeySet set, std::string description)
     : set_(std::make_shared<const KeySet>(std::move(set))), description_(std::move(description)) {}
 
 std::unique_ptr<KeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
-                                                 std::ostream& warnings) {
+                                                 const LogSink& log) {
   KeySetBuild build = build_key_set(std::move(public_keys), policy, false, 1);
-  for (const auto& why : build.skipped) warnings << "swapi serve: local keyset: skipped " << why << "\n";
+  for (const auto& why : build.skipped) log("swapi serve: local keyset: skipped " + why);
   std::string description = describe_set("local keyset", build.set);
   return std::make_unique<StaticKeySource>(std::move(build.set), std::move(description));
 }
 
 std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const AlgPolicy& policy,
-                                                 std::ostream& warnings) {
+                                                 const LogSink& log) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw StartupError("serve: --jwks-file", "cannot read " + path, "check the path and permissions");
   std::ostringstream text;
@@ -187,10 +186,9 @@ std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const 
     throw StartupError("serve: --jwks-file", path + ": " + error.detail(),
                        R"(the file must be a JWKS: {"keys":[{"kty":"RSA","kid":"...","n":"...","e":"AQAB"}]})");
   }
-  for (const auto& why : load.rejected) warnings << "swapi serve: --jwks-file " << path << ": skipped " << why << "\n";
+  for (const auto& why : load.rejected) log("swapi serve: --jwks-file " + path + ": skipped " + why);
   KeySetBuild build = build_key_set(std::move(load.keys), policy, true, 1);
-  for (const auto& why : build.skipped) warnings << "swapi serve: --jwks-file " << path << ": skipped " << why << "\n";
-  warnings << std::flush;
+  for (const auto& why : build.skipped) log("swapi serve: --jwks-file " + path + ": skipped " + why);
   if (build.set.keys.empty())
     throw StartupError("serve: --jwks-file", path + " has no usable key",
                        "each key needs kty, its public members and, for HMAC, a secret of at least the hash size");

@@ -7,7 +7,7 @@
 // cached verdicts of an older set stop matching (token_cache.h).
 #include <atomic>
 #include <cstdint>
-#include <iosfwd>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -18,6 +18,9 @@
 #include "jose/jwk.h"
 
 namespace swapi::server {
+
+// Where start-up warnings and fetch failures go (the server's log).
+using LogSink = std::function<void(const std::string&)>;
 
 struct KeySet {
   std::vector<jose::Jwk> keys;   // public keys (and configured HMAC secrets), usable ones only
@@ -84,13 +87,13 @@ class StaticKeySource : public KeySource {
 
 // The local keyset's published keys (LocalIssuer::public_keys()).
 std::unique_ptr<KeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
-                                                 std::ostream& warnings);
+                                                 const LogSink& log);
 
-// --jwks-file: parsed with jose::parse_jwks; each skipped key is reported on `warnings`
+// --jwks-file: parsed with jose::parse_jwks; each skipped key is reported on `log`
 // ("swapi serve: --jwks-file F: skipped key 2 (kid "x"): why"); oct keys are accepted here
 // (the one place an HMAC secret is explicitly configured). Throws StartupError when the file
 // cannot be read, is not a JWKS, or leaves no usable key.
 std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const AlgPolicy& policy,
-                                                 std::ostream& warnings);
+                                                 const LogSink& log);
 
 }  // namespace swapi::server

@@ -7,8 +7,10 @@
 #include <thread>
 
 #include "server/access_log.h"
+#include "server/auth_setup.h"
 #include "server/errors.h"
 #include "server/flavor.h"
+#include "server/issuer.h"
 #include "server/json_response.h"
 #include "server/openapi.h"
 #include "server/request_guard.h"
@@ -56,8 +58,10 @@ struct Server::Impl {
   ServeOptions options;
   AccessLog log;
   std::unique_ptr<Store> store;
+  std::unique_ptr<LocalIssuer> issuer;  // declared before http: outlives the routes using it
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<RequestGuard> guard;
+  const AuthGuard* auth = nullptr;  // the guard, for the banner; null with --no-auth
   std::string scheme;
   std::string base_url;
   int port = 0;
@@ -159,6 +163,17 @@ int Server::bind() {
 
   FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port)};
   self.register_public_routes();
+
+  // Auth needs the base URL: the default issuer is this server's own URL + "/".
+  AuthIdentity identity = effective_identity(self.options, self.base_url);
+  self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences);
+  self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
+  if (!self.options.no_auth) {
+    auto guard = make_auth_guard(self.options, identity, self.issuer->public_keys(),
+                                 [&log = self.log](const std::string& line) { log.message(line); }, system_unix_time);
+    self.auth = guard.get();
+    self.guard = std::move(guard);
+  }
   if (self.options.flavor == "loopback") {
     register_loopback_routes(*self.http, context, self.options);
   } else {
@@ -187,8 +202,7 @@ void Server::stop() { impl_->http->stop(); }
 const std::string& Server::base_url() const { return impl_->base_url; }
 
 std::string Server::auth_summary() const {
-  if (impl_->options.no_auth) return "OFF (--no-auth): every route is open";
-  return "not configured";
+  return describe_auth(impl_->options, impl_->auth);
 }
 
 }  // namespace swapi::server

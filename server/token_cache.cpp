@@ -1,6 +1,7 @@
 #include "server/token_cache.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <list>
@@ -131,7 +132,12 @@ std::shared_ptr<const VerifiedToken> TokenCache::find(const TokenDigest& key, st
 void TokenCache::insert(const TokenDigest& key, std::shared_ptr<const VerifiedToken> token, std::int64_t now,
                         std::uint64_t generation) {
   if (limits_.capacity == 0 || !token) return;
-  std::int64_t expires_at = token->exp ? *token->exp : std::numeric_limits<std::int64_t>::max();
+  // floor(exp): an entry dies no later than the token (a fractional exp rounds down).
+  std::int64_t expires_at = std::numeric_limits<std::int64_t>::max();
+  if (token->exp) {
+    double exp = std::floor(*token->exp);
+    if (exp < 9.2e18) expires_at = exp > -9.2e18 ? static_cast<std::int64_t>(exp) : std::numeric_limits<std::int64_t>::min();
+  }
   if (now >= expires_at) return;  // never outlives exp
   auto& shard = shard_of(verified_, key);
   std::lock_guard lock(shard.mutex);

@@ -36,7 +36,12 @@ struct VerifiedToken {
   nlohmann::json header;
   nlohmann::json claims;
   std::vector<std::string> scopes;  // sorted, unique (jose::extract_scopes)
-  std::optional<std::int64_t> exp;  // Unix seconds, when the token has a numeric exp
+  // The NumericDates (RFC 7519 §2) when present and numeric, read once so a cache hit can
+  // re-check the time rules without walking the JSON.
+  std::optional<double> exp, nbf, iat;
+  // jose::validate_claims passed when the token was verified: the rules that do not depend on
+  // time (iss, aud, typ, claim types) hold for good, only the time rules are re-checked.
+  bool claims_valid = false;
 
   bool has_scope(std::string_view scope) const noexcept;
 };
