@@ -211,8 +211,10 @@ JwksLoad parse_jwks(const json& document) {
       by_kid[kid->get<std::string>()].push_back(index);
     }
   }
-  // A set mixing public keys with secrets or private keys is refused key by key (Wycheproof
-  // "MixedKeySet"): the secrets go, since a set that publishes public keys should hold none.
+  // A set mixing public keys with HMAC secrets is refused key by key (Wycheproof "MixedKeySet",
+  // group jws_mixedSymmetryKeyset): a set that publishes public keys is a published set, and a
+  // secret in it is known to everyone who can read it. The secrets go; private asymmetric keys
+  // stay (they verify like their public halves and confuse nothing).
   bool has_public = std::any_of(loaded.begin(), loaded.end(),
                                 [](const Loaded& entry) { return !entry.key.is_private; });
 
@@ -224,9 +226,9 @@ JwksLoad parse_jwks(const json& document) {
       rejected.emplace_back(entry.index,
                             describe(entry.index, member) + ": kid \"" + entry.key.kid + "\" is used by " +
                                 std::to_string(same_kid->size()) + " keys in the set");
-    } else if (has_public && entry.key.is_private) {
+    } else if (has_public && entry.key.type == KeyType::oct) {
       rejected.emplace_back(entry.index, describe(entry.index, member) +
-                                             ": a private or secret key in a set of public keys");
+                                             ": an HMAC secret in a set that also holds public keys");
     } else {
       result.keys.push_back(std::move(entry.key));
     }

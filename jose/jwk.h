@@ -44,7 +44,10 @@ Jwk parse_jwk(const std::string& json_text);
 Jwk parse_jwk(const char* json_text);
 
 // A JWKS loads key by key: a bad key is reported and skipped, never fatal to the whole set.
-// Keys sharing a kid are all rejected (a verifier could not tell which one the token meant).
+// Keys sharing a kid are all rejected (a verifier could not tell which one the token meant),
+// counting entries that failed to load. HMAC (oct) secrets in a set that also holds public keys
+// are rejected (Wycheproof MixedKeySet: a published set must not carry secrets). Key numbers in
+// `rejected` count from 1.
 struct JwksLoad {
   std::vector<Jwk> keys;
   std::vector<std::string> rejected;  // one sentence per skipped key: "key 2 (kid "x"): why"
@@ -55,7 +58,9 @@ JwksLoad parse_jwks(std::string_view json_text);
 JwksLoad parse_jwks(const std::string& json_text);
 JwksLoad parse_jwks(const char* json_text);
 
-// Serialize; private members only when include_private (and the key has them).
+// Serialize; private members only when include_private (and the key has them). A secret has
+// no public form: to_json(oct key, false) throws Error(invalid_key), and to_jwks(keys, false)
+// leaves oct keys out, so a public JWKS never carries a secret.
 nlohmann::json to_json(const Jwk& key, bool include_private);
 nlohmann::json to_jwks(std::span<const Jwk> keys, bool include_private);
 

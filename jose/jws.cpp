@@ -119,7 +119,13 @@ std::string sign_compact(const json& header, std::string_view payload, const Jwk
     throw Error(Errc::alg_not_allowed,
                 "alg \"" + alg_member->get<std::string>() + "\" is not a JWS algorithm swapi knows");
   }
-  std::string token = base64url_encode(header.dump()) + "." + base64url_encode(payload);
+  std::string header_text;
+  try {
+    header_text = header.dump();
+  } catch (const nlohmann::json::type_error& error) {  // e.g. a string that is not UTF-8
+    throw Error(Errc::malformed, std::string("header cannot be serialized: ") + error.what());
+  }
+  std::string token = base64url_encode(header_text) + "." + base64url_encode(payload);
   std::string signature = sign_bytes(*alg, key, token);
   token += ".";
   token += base64url_encode(signature);

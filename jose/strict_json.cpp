@@ -47,7 +47,12 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
     throw Error(Errc::malformed, std::string(what) + " has a duplicate member \"" +
                                      duplicate.name + "\" (RFC 7515 §5.2)");
   } catch (const nlohmann::json::parse_error& error) {
-    throw Error(Errc::malformed, std::string(what) + " is not valid JSON: " + error.what());
+    // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its position and reason.
+    std::string_view reason = error.what();
+    if (std::size_t tag_end = reason.find("] "); reason.starts_with("[json.") && tag_end != reason.npos) {
+      reason.remove_prefix(tag_end + 2);
+    }
+    throw Error(Errc::malformed, std::string(what) + " is not valid JSON: " + std::string(reason));
   }
   if (!document.is_object()) {
     throw Error(Errc::malformed, std::string(what) + " is not a JSON object");

@@ -295,7 +295,14 @@ TEST_CASE("JWKS mixing public keys with a secret drops the secret") {
   CHECK(load.keys[0].type == KeyType::ec);
   REQUIRE(load.rejected.size() == 1);
   CHECK(load.rejected[0] ==
-        "key 1 (kid \"018c0ae5-4d9b-471b-bfd6-eef314bc7037\"): a private or secret key in a set of public keys");
+        "key 1 (kid \"018c0ae5-4d9b-471b-bfd6-eef314bc7037\"): an HMAC secret in a set that also holds public keys");
+}
+
+TEST_CASE("JWKS mixing private asymmetric keys with public keys keeps them all") {
+  json ec = to_json(shared_key(Alg::ES256), false);
+  JwksLoad load = parse_jwks(json{{"keys", json::array({member_of(kRs256Jwk), ec})}});
+  CHECK(load.keys.size() == 2);
+  CHECK(load.rejected.empty());
 }
 
 TEST_CASE("JWKS of private keys and secrets only loads them all") {

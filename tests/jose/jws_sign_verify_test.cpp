@@ -196,3 +196,7 @@ TEST_CASE("ECDSA range check refuses r or s outside [1, n-1] before OpenSSL sees
   CHECK_FALSE(detail::ecdsa_raw_to_der(one + one, "P-384").has_value());  // 64 bytes, P-384 needs 96
   CHECK(detail::ecdsa_der_to_raw(*detail::ecdsa_raw_to_der(one + n_minus_one, "P-256"), 32) == one + n_minus_one);
 }
+
+TEST_CASE("sign_compact with a header string that is not UTF-8 is malformed, not a JSON exception") {
+  CHECK(thrown_code([] { sign_compact({{"alg", "ES256"}, {"kid", "\xff"}}, "{}", es256()); }) == Errc::malformed);
+}

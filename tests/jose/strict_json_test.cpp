@@ -63,3 +63,8 @@ TEST_CASE("strict JSON rejects invalid UTF-8 in a string") {
   Error error = thrown_error([] { parse_strict_object("{\"sub\":\"\xff\"}", "claims"); });
   CHECK(error.code() == Errc::malformed);
 }
+
+TEST_CASE("strict JSON error sentence gives the position without nlohmann's tag") {
+  Error error = thrown_error([] { parse_strict_object("{\"a\":}", "header"); });
+  CHECK(error.detail().rfind("header is not valid JSON: parse error at line 1, column 6", 0) == 0);
+}
