@@ -64,7 +64,7 @@ const Jwk& choose_key(const json& header, Alg alg, std::span<const Jwk> keys) {
     std::optional<KeyUnfit> first_unfit;
     std::size_t named = 0, fitting = 0;
     for (const Jwk& key : keys) {
-      if (key.kid != kid) continue;
+      if (key.kid.empty() || key.kid != kid) continue;  // kid "" names no key, not kid-less ones
       ++named;
       if (auto unfit = key_unfit_for(key, alg)) {
         if (!first_unfit) first_unfit = std::move(unfit);

@@ -343,3 +343,13 @@ TEST_CASE("parse_compact splits without verifying") {
   CHECK(jws.signature.size() == 256);
   CHECK(jws.signing_input == std::string_view(token).substr(0, token.rfind('.')));
 }
+
+TEST_CASE("empty kid names no key, not the keys that have no kid") {
+  Jwk kidless = public_part(rsa());
+  kidless.kid.clear();
+  Error error = rejection(rs256_token(R"({"alg":"RS256","kid":""})"), {kidless}, {Alg::RS256});
+  CHECK(error.code() == Errc::unknown_kid);
+  CHECK(error.detail() == "kid \"\" names no trusted key");
+  CHECK_NOTHROW(verify_compact(rs256_token(R"({"alg":"RS256"})"), std::vector<Jwk>{kidless},
+                               std::vector<Alg>{Alg::RS256}));
+}
