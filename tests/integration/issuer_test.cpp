@@ -371,6 +371,10 @@ TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500")
     CHECK(nlohmann::json::parse(answer->body).is_object());
   }
 
+  // Secrets in a URL end up in logs and browser history (RFC 6749 §3.2: parameters in the body).
+  check_oauth_error(server.client().Post("/oauth/token?client_secret=" + secret, credentials_form(server), kForm), 400,
+                    "invalid_request", "parameters belong in the request body, not the URL (RFC 6749 §3.2)");
+
   auto get = server.client().Get("/oauth/token");
   check_oauth_error(get, 405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 §3.2)");
   CHECK(get->get_header_value("Allow") == "POST");
