@@ -383,7 +383,7 @@ json parse_filter_text(std::string_view text, std::string_view name) {
   };
   try {
     return json::parse(text.begin(), text.end(), limit_depth);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
     throw FilterError(std::string(name) + " is not valid JSON: " + without_exception_prefix(error.what()));
   }
 }

@@ -262,7 +262,7 @@ class LoopbackRoutes {
     };
     try {
       body = json::parse(request.body, limit_depth);
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
       std::string message = error.what();
       auto prefix_end = message.find("] ");
       invalid_body(response, "the request body is not valid JSON: " +

@@ -138,7 +138,7 @@ std::optional<json> read_state_file(const std::string& path) {
   };
   try {
     return json::parse(text, limit_depth);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
     throw StartupError(std::string(kWhat), path + ": not valid JSON: " + parse_reason(error.what()), kCorruptHint);
   }
 }

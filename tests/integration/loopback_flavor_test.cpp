@@ -293,6 +293,8 @@ TEST_CASE("loopback: bad write bodies are 4xx with the reason") {
   auto invalid = loopback_error(client.Post("/api/people", "{\"name\":", "application/json"), 400);
   CHECK(invalid["code"] == "INVALID_BODY");
   CHECK(invalid["message"].get<std::string>().rfind("the request body is not valid JSON: parse error at line 1, column 9", 0) == 0);
+  auto overflow = loopback_error(client.Post("/api/people", R"({"mass":1e400})", "application/json"), 400);
+  CHECK(overflow["message"] == "the request body is not valid JSON: number overflow parsing '1e400'");
   auto array = loopback_error(client.Post("/api/people", "[{\"name\":\"A\"}]", "application/json"), 400);
   CHECK(array["message"] == "the request body must be a JSON object, not array");
   auto empty = loopback_error(client.Post("/api/people", "", "application/json"), 400);
@@ -398,5 +400,7 @@ TEST_CASE("loopback: /openapi.json lists exactly the loopback routes") {
   CHECK(paths["/api/people/count"].contains("get"));
   CHECK(paths["/api/people/findOne"].contains("get"));
   CHECK_FALSE(paths.contains("/api/"));
-  CHECK(paths.size() == 6 * 5 + 2);  // five paths per resource, plus /healthz and /openapi.json
+  std::size_t api_paths = 0;
+  for (const auto& [path, item] : paths.items()) api_paths += path.rfind("/api", 0) == 0 ? 1 : 0;
+  CHECK(api_paths == 6 * 5);  // five paths per resource
 }

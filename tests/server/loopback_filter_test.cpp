@@ -210,6 +210,7 @@ TEST_CASE("filter text: JSON with size and depth caps") {
   CHECK(text_error("{\"where\":") ==
         "filter is not valid JSON: parse error at line 1, column 10: syntax error while parsing value - unexpected end "
         "of input; expected '[', '{', or a literal");
+  CHECK(text_error(R"({"limit":1e400})") == "filter is not valid JSON: number overflow parsing '1e400'");
   std::string huge = R"({"where":{"name":")" + std::string(5000, 'x') + R"("}})";
   CHECK(text_error(huge) == "filter is " + std::to_string(huge.size()) + " bytes long, more than the 4096 allowed");
   std::string deep16 = std::string(16, '[') + std::string(16, ']');

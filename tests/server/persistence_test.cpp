@@ -131,6 +131,7 @@ TEST_CASE("persistence: corrupt files are start-up errors naming the file and th
   CHECK(attach_error("") ==
         "not valid JSON: parse error at line 1, column 1: syntax error while parsing value - unexpected end of input; "
         "expected '[', '{', or a literal");
+  CHECK(attach_error(R"({"films":[{"id":1e400}]})") == "not valid JSON: number overflow parsing '1e400'");
   CHECK(attach_error("[]") == "expected a JSON object of resources, not array");
   CHECK(attach_error(R"({"films":[]})") == "missing resource \"people\"");
   auto state = small_state();
