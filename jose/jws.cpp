@@ -154,9 +154,9 @@ CompactJws parse_compact(std::string_view token) {
   if (alg == jws.header.end() || !alg->is_string()) {
     malformed("header has no string \"alg\" member");
   }
-  if (payload_segment.empty()) {
-    malformed("payload segment is empty (detached payloads are not accepted)");
-  }
+  // RFC 7515 allows an empty payload (Wycheproof's emptyPayload cases are valid JWS). A JWT
+  // needs a claims object, so the claims parser refuses it; a detached-content JWS (RFC 7515
+  // Appendix F) is verified over the empty payload and so fails its signature.
   jws.payload = decode_segment(payload_segment, "payload");
   jws.signature = decode_segment(signature_segment, "signature");
   jws.signing_input = token.substr(0, second_dot);

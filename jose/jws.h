@@ -30,7 +30,7 @@ bool verify_bytes(Alg alg, const Jwk& key, std::string_view signing_input,
 std::string sign_compact(const nlohmann::json& header, std::string_view payload, const Jwk& key);
 
 // A compact JWS split and decoded, not verified. Throws Error(malformed) unless there are
-// exactly three segments, each strict base64url (the payload may not be empty), and the
+// exactly three segments, each strict base64url (the payload may be empty), and the
 // header is a JSON object without duplicate members whose "alg" is a string.
 struct CompactJws {
   nlohmann::json header;

@@ -6,6 +6,7 @@
 
 #include "core_test_helpers.h"
 #include "jose/jws.h"
+#include "jose/strict_json.h"
 #include "jose/keygen.h"
 #include "rfc_examples.h"
 
@@ -79,13 +80,20 @@ TEST_CASE("JWS JSON serialization is malformed") {
   CHECK(rejection(json_form, trusted_rsa(), {Alg::RS256}).code() == Errc::malformed);
 }
 
-TEST_CASE("empty payload segment is malformed") {
+TEST_CASE("an empty payload is a valid JWS (RFC 7515) but never a JWT claims set") {
   std::string header = b64(rsa_header());
   std::string input = header + ".";
   std::string token = input + "." + b64(sign_bytes(Alg::RS256, rsa(), input));
-  Error error = rejection(token, trusted_rsa(), {Alg::RS256});
-  CHECK(error.code() == Errc::malformed);
-  CHECK(error.detail() == "payload segment is empty (detached payloads are not accepted)");
+  std::vector<Alg> allowed{Alg::RS256};
+  auto keys = trusted_rsa();
+  VerifiedJws verified = verify_compact(token, keys, allowed);
+  CHECK(verified.payload.empty());
+  try {
+    parse_strict_object(verified.payload, "claims");
+    FAIL("an empty claims set parsed");
+  } catch (const Error& error) {
+    CHECK(error.code() == Errc::malformed);
+  }
 }
 
 TEST_CASE("padding, foreign characters and non-canonical endings in any segment are malformed") {
