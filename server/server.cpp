@@ -77,6 +77,13 @@ void Server::Impl::configure_http() {
   int threads = options.threads > 0 ? options.threads : kDefaultThreads;
   http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http->set_tcp_nodelay(true);
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second `swapi serve` on a busy port
+  // start and silently share its connections. SO_REUSEADDR alone still allows a quick restart
+  // over TIME_WAIT sockets but makes a port in use an error.
+  http->set_socket_options([](httplib::socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http->set_keep_alive_max_count(kKeepAliveMaxCount);
   http->set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
   http->set_read_timeout(kReadWriteTimeoutSeconds, 0);
@@ -100,7 +107,11 @@ void Server::Impl::configure_http() {
     } catch (...) {
     }
     log.message("internal error: " + what);
-    set_json_error(response, 500, "internal server error");
+    if (options.flavor == "loopback") {
+      set_loopback_error(response, 500, "internal server error");
+    } else {
+      set_json_error(response, 500, "internal server error");
+    }
   });
 
   // cpp-httplib calls this for every status >= 400; fill only responses nobody filled (unknown
