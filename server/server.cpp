@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
+
 #include <fstream>
 #include <ostream>
 #include <thread>
@@ -80,7 +82,7 @@ void Server::Impl::configure_http() {
   // cpp-httplib's default sets SO_REUSEPORT, which lets a second `swapi serve` on a busy port
   // start and silently share its connections. SO_REUSEADDR alone still allows a quick restart
   // over TIME_WAIT sockets but makes a port in use an error.
-  http->set_socket_options([](httplib::socket_t socket) {
+  http->set_socket_options([](socket_t socket) {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
