@@ -30,7 +30,11 @@ struct GuardSettings {
   jose::ClaimsPolicy claims;
   bool allow_query_token = false;
   BodyShape body_shape = BodyShape::swapi;
-  std::size_t max_token_bytes = 8192;  // 8 KiB: larger is refused before any parsing
+  // Larger tokens are refused before any parsing. 8000, not 8192: cpp-httplib 0.11 refuses a
+  // header line over 8192 bytes itself (400, before any handler), so with "Authorization:
+  // Bearer " in front a limit of 8192 could never be reached; at 8000 an oversized token gets
+  // the precise 401 token_too_large, and only lines past httplib's cap get its plain 400.
+  std::size_t max_token_bytes = 8000;
   TokenCacheLimits cache;
 };
 
