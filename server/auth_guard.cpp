@@ -193,9 +193,12 @@ std::shared_ptr<const VerifiedToken> AuthGuard::verify(std::string_view token, c
       verifications_.fetch_add(1, std::memory_order_relaxed);
       jws = jose::verify_compact(token, set->keys, set->algs);
     } catch (const jose::Error& error) {
-      // An unknown kid may be a key the issuer just rotated in: one refetch (rate-limited by
-      // the source), then one more try.
-      if (error.code() == jose::Errc::unknown_kid && !retried && keys_->refresh_for_unknown_kid(kid_of(token))) {
+      // An unknown kid may be a key the issuer just rotated in, and an empty set (a JWKS URL
+      // unreachable so far) knows no alg at all: one refetch (rate-limited by the source),
+      // then one more try.
+      bool may_refetch = error.code() == jose::Errc::unknown_kid ||
+                         (set->keys.empty() && error.code() == jose::Errc::alg_not_allowed);
+      if (may_refetch && !retried && keys_->refresh_for_unknown_kid(kid_of(token))) {
         retried = true;
         set = keys_->current();
         continue;

@@ -6,7 +6,8 @@
 //    StartupError, because a key set fetched in clear text lets anyone on the path mint tokens.
 //  - fetched once at start (5 s timeout). If that fails the server still starts, logs a
 //    warning and retries in the background (1 s, 2 s, 4 s ... at most 60 s apart); until a set
-//    arrives every token is refused (401), which is the safe failure.
+//    arrives every token is refused (401), which is the safe failure; a request meanwhile
+//    also triggers a refetch, within the --jwks-rpm limit.
 //  - refreshed in the background after the response's Cache-Control max-age (at least 30 s,
 //    at most a day), or --jwks-max-age when the response has none.
 //  - a token naming an unknown kid triggers one refetch, at most --jwks-rpm per minute
