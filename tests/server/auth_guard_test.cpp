@@ -174,8 +174,8 @@ TEST_CASE("auth guard: the token size limit applies before any parsing") {
   Fixture f;
   std::string big(8001, 'a');
   CHECK(f.get("/api/films/", "Bearer " + big).rule == "token_too_large");
-  CHECK(f.get("/api/films/", "Bearer " + std::string(8000, 'a')).rule == "malformed");
   CHECK(f.guard->verifications() == 0);
+  CHECK(f.get("/api/films/", "Bearer " + std::string(8000, 'a')).rule == "malformed");  // at the limit: parsed
 }
 
 TEST_CASE("auth guard: a public route needs nothing, not even a well-formed header") {
