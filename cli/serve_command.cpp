@@ -89,6 +89,14 @@ class SignalWatcher {
   std::thread thread_;
 };
 
+// How to get in: with auth on, a token command and a call with the token; without, a plain call.
+std::string token_lines(const server::Server& server, const server::ServeOptions& options) {
+  std::string example = server.base_url() + "/api/films/1/";
+  std::string token = server.token_command();
+  if (options.no_auth || token.empty()) return "  try:  curl " + example + "\n";
+  return "  token: " + token + "\n" + "  try:  curl -H \"Authorization: Bearer $TOKEN\" " + example + "\n";
+}
+
 int run_serve(const server::ServeOptions& options, Context& context) {
   server::Server server(options, *context.err);
   server.bind();
@@ -96,7 +104,7 @@ int run_serve(const server::ServeOptions& options, Context& context) {
   auto& out = *context.out;
   out << "swapi serve: " << options.flavor << " flavor listening on " << server.base_url() << "\n"
       << "  auth: " << server.auth_summary() << "\n"
-      << "  try:  curl " << server.base_url() << "/api/films/1/\n"
+      << token_lines(server, options)
       << "  stop: Ctrl-C\n"
       << std::flush;
   server.run();

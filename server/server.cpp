@@ -12,6 +12,7 @@
 #include "server/auth_setup.h"
 #include "server/errors.h"
 #include "server/flavor.h"
+#include "server/client_registry.h"
 #include "server/issuer.h"
 #include "server/json_response.h"
 #include "server/openapi.h"
@@ -213,6 +214,13 @@ void Server::run() { impl_->http->listen_after_bind(); }
 void Server::stop() { impl_->http->stop(); }
 
 const std::string& Server::base_url() const { return impl_->base_url; }
+
+std::string Server::token_command() const {
+  const Client* client = impl_->issuer ? impl_->issuer->clients().find(kDefaultClientId) : nullptr;
+  if (!client) return {};
+  return "curl -s -u " + client->id + ":" + client->secret + " -d grant_type=client_credentials " +
+         impl_->base_url + "/oauth/token";
+}
 
 std::string Server::auth_summary() const {
   return describe_auth(impl_->options, impl_->auth);

@@ -29,6 +29,9 @@ class Server {
   const std::string& base_url() const;
   // What the banner should say about auth ("JWT required (issuer ..., audience ...)").
   std::string auth_summary() const;
+  // A copy-paste command that gets a token from this server for its default client (empty when
+  // the state dir has no such client).
+  std::string token_command() const;
 
  private:
   struct Impl;

@@ -150,3 +150,28 @@ TEST_CASE("serve: --tls-cert/--tls-key serve HTTPS") {
   auto refused = plain.Get("/healthz");
   CHECK((!refused || refused->status != 200));
 }
+
+TEST_CASE("serve: with auth on, the banner's token command gets a token that opens /api") {
+  ServerProcess server;
+  auto banner = server.output();
+  auto at = banner.find("  token: curl -s -u ");
+  REQUIRE(at != std::string::npos);
+  auto credentials_start = at + std::string("  token: curl -s -u ").size();
+  auto credentials = banner.substr(credentials_start, banner.find(' ', credentials_start) - credentials_start);
+  auto colon = credentials.find(':');
+  REQUIRE(colon != std::string::npos);
+  CHECK(banner.find(" -d grant_type=client_credentials " + server.base_url() + "/oauth/token\n") != std::string::npos);
+  CHECK(banner.find("try:  curl -H \"Authorization: Bearer $TOKEN\" " + server.base_url() + "/api/films/1/") !=
+        std::string::npos);
+
+  auto client = server.client();
+  client.set_basic_auth(credentials.substr(0, colon), credentials.substr(colon + 1));
+  auto granted = client.Post("/oauth/token", "grant_type=client_credentials", "application/x-www-form-urlencoded");
+  REQUIRE(granted);
+  REQUIRE(granted->status == 200);
+  auto token = nlohmann::json::parse(granted->body)["access_token"].get<std::string>();
+  auto films = server.client().Get("/api/films/1/", swapi::test::bearer(token));
+  REQUIRE(films);
+  CHECK(films->status == 200);
+  CHECK(nlohmann::json::parse(films->body)["title"] == "A New Hope");
+}
