@@ -21,7 +21,8 @@ nlohmann::json public_paths() {
 
 nlohmann::json openapi_document(const ServeOptions& options, const Store& store, const std::string& base_url) {
   nlohmann::json paths = options.flavor == "loopback" ? loopback_openapi_paths(store) : swapi_openapi_paths(store);
-  for (auto& [path, item] : public_paths().items()) paths[path] = item;
+  nlohmann::json always_public = public_paths();  // named: items() of a temporary would dangle
+  for (auto& [path, item] : always_public.items()) paths[path] = item;
   nlohmann::json document = {
       {"openapi", "3.0.3"},
       {"info", {{"title", "swapi: Star Wars API (" + options.flavor + " flavor)"}, {"version", "1"}}},
