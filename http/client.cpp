@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "http/curl_handles.h"
+
 namespace swapi::http {
 
 namespace {
@@ -78,7 +80,7 @@ Errc classify(CURLcode code) {
 // Sets an option, turning a refusal (an option this libcurl build lacks) into an Error.
 template <typename Value>
 void set(CURL* handle, CURLoption option, Value value, const char* what) {
-  if (curl_easy_setopt(handle, option, value) != CURLE_OK)
+  if (detail::curl().easy_setopt(handle, option, value) != CURLE_OK)
     throw Error(Errc::transfer_failed, std::string("libcurl refused option ") + what);
 }
 
@@ -91,15 +93,23 @@ std::optional<std::string_view> Response::header(std::string_view name) const {
   return std::nullopt;
 }
 
-Client::Client() {
-  detail::ensure_curl_initialised();
-  handle_.reset(curl_easy_init());
-  if (!handle_) throw Error(Errc::transfer_failed, "libcurl could not create a handle");
+struct Client::Handle {
+  detail::EasyPtr easy;
+};
+
+Client::Client() : handle_(std::make_unique<Handle>()) {
+  handle_->easy.reset(detail::curl().easy_init());
+  if (!handle_->easy) throw Error(Errc::transfer_failed, "libcurl could not create a handle");
 }
 
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
 Response Client::send(const Request& request, const Options& options) {
-  CURL* handle = handle_.get();
-  curl_easy_reset(handle);  // nothing from the previous request leaks into this one
+  const auto& api = detail::curl();
+  CURL* handle = handle_->easy.get();
+  api.easy_reset(handle);  // nothing from the previous request leaks into this one
 
   Transfer transfer;
   transfer.max_bytes = options.max_response_bytes;
@@ -137,31 +147,31 @@ Response Client::send(const Request& request, const Options& options) {
   for (const auto& header : request.headers) {
     // "Name;" is curl's spelling of "send this header with an empty value".
     std::string line = header.value.empty() ? header.name + ";" : header.name + ": " + header.value;
-    curl_slist* extended = curl_slist_append(header_list.get(), line.c_str());
+    curl_slist* extended = api.slist_append(header_list.get(), line.c_str());
     if (!extended) throw Error(Errc::transfer_failed, "out of memory building request headers");
     header_list.release();
     header_list.reset(extended);
   }
   // Without this libcurl adds "Expect: 100-continue" to larger bodies and waits a second.
   if (!request.body.empty()) {
-    curl_slist* extended = curl_slist_append(header_list.get(), "Expect:");
+    curl_slist* extended = api.slist_append(header_list.get(), "Expect:");
     if (!extended) throw Error(Errc::transfer_failed, "out of memory building request headers");
     header_list.release();
     header_list.reset(extended);
   }
   if (header_list) set(handle, CURLOPT_HTTPHEADER, header_list.get(), "HTTPHEADER");
 
-  CURLcode result = curl_easy_perform(handle);
+  CURLcode result = api.easy_perform(handle);
   if (transfer.over_limit) result = CURLE_FILESIZE_EXCEEDED;
   if (result != CURLE_OK) {
-    std::string reason = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(result);
+    std::string reason = error_buffer[0] != '\0' ? error_buffer : api.easy_strerror(result);
     if (result == CURLE_FILESIZE_EXCEEDED)
       reason = "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
     throw Error(classify(result), request.method + " " + request.url + ": " + reason);
   }
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &transfer.response.status);
+  api.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &transfer.response.status);
   char* effective = nullptr;
-  if (curl_easy_getinfo(handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
+  if (api.easy_getinfo(handle, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
     transfer.response.effective_url = effective;
   return std::move(transfer.response);
 }

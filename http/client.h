@@ -14,7 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "http/curl_handles.h"
+#include <memory>
+
 #include "http/error.h"
 
 namespace swapi::http {
@@ -55,12 +56,16 @@ struct Response {
 // use one Client per thread.
 class Client {
  public:
-  Client();
+  Client();  // loads libcurl on first use (curl_library.h); throws Error when it cannot
+  ~Client();
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
   // Throws Error with the failing step; an HTTP error status is a Response, not an Error.
   Response send(const Request& request, const Options& options = {});
 
  private:
-  detail::EasyPtr handle_;
+  struct Handle;  // libcurl stays out of this header
+  std::unique_ptr<Handle> handle_;
 };
 
 // One request on a fresh handle.

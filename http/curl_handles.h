@@ -1,25 +1,22 @@
 #pragma once
-// Internal to http/: RAII owners for libcurl handles and the process-wide initialisation.
+// Internal to http/: RAII owners for libcurl handles (freed through the loaded library).
 #include <memory>
 
-#include <curl/curl.h>
+#include "http/curl_library.h"
 
 namespace swapi::http::detail {
 
-// curl_global_init is not thread-safe; every entry point calls this first (http.cpp).
-void ensure_curl_initialised();
-
 struct EasyDeleter {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+  void operator()(CURL* handle) const noexcept { curl().easy_cleanup(handle); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const noexcept { curl().slist_free_all(list); }
 };
 struct UrlDeleter {
-  void operator()(CURLU* url) const noexcept { curl_url_cleanup(url); }
+  void operator()(CURLU* url) const noexcept { curl().url_cleanup(url); }
 };
 struct CurlStringDeleter {
-  void operator()(char* text) const noexcept { curl_free(text); }
+  void operator()(char* text) const noexcept { curl().free(text); }
 };
 
 using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;

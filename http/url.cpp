@@ -13,7 +13,7 @@ namespace {
 
 std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
   char* raw = nullptr;
-  if (curl_url_get(url, part, &raw, flags) != CURLUE_OK || raw == nullptr) return {};
+  if (detail::curl().url_get(url, part, &raw, flags) != CURLUE_OK || raw == nullptr) return {};
   detail::CurlStringPtr owned(raw);
   return std::string(raw);
 }
@@ -27,14 +27,13 @@ std::string lower(std::string text) {
 }  // namespace
 
 UrlParts parse_url(std::string_view url) {
-  detail::ensure_curl_initialised();
-  detail::UrlPtr handle(curl_url());
+  detail::UrlPtr handle(detail::curl().url());
   if (!handle) throw Error(Errc::invalid_url, "out of memory parsing a URL");
   std::string text(url);
   // No CURLU_GUESS_SCHEME / CURLU_DEFAULT_SCHEME: "example.com/jwks" is refused, not guessed.
-  CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
+  CURLUcode rc = detail::curl().url_set(handle.get(), CURLUPART_URL, text.c_str(), CURLU_NON_SUPPORT_SCHEME);
   if (rc != CURLUE_OK)
-    throw Error(Errc::invalid_url, "'" + text + "' is not a valid absolute URL (" + curl_url_strerror(rc) + ")");
+    throw Error(Errc::invalid_url, "'" + text + "' is not a valid absolute URL (" + detail::curl().url_strerror(rc) + ")");
   UrlParts parts;
   parts.scheme = lower(url_part(handle.get(), CURLUPART_SCHEME));
   parts.host = url_part(handle.get(), CURLUPART_HOST);
