@@ -73,6 +73,22 @@ std::string kid_of(std::string_view token) {
   return {};
 }
 
+// A keep-alive connection stays on one worker thread and a client sends the same token on
+// every request, so each thread remembers its last token's digest: a repeat costs a memcmp,
+// not a SHA-256. (The token text was in this thread's request memory anyway.)
+const TokenDigest& digest_of(std::string_view token) {
+  struct LastToken {
+    std::string text;
+    TokenDigest digest{};
+  };
+  thread_local LastToken last;
+  if (last.text != token) {
+    last.digest = digest_token(token);
+    last.text.assign(token);
+  }
+  return last.digest;
+}
+
 }  // namespace
 
 AuthGuard::AuthGuard(GuardSettings settings, AuthPolicy policy, std::shared_ptr<KeySource> keys,
@@ -157,7 +173,7 @@ GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& 
                   "the token has characters outside the b64token syntax of RFC 6750 §2.1");
 
   std::int64_t now = now_();
-  TokenDigest digest = digest_token(token);
+  const TokenDigest& digest = digest_of(token);
   GuardDecision refusal;
   std::shared_ptr<const VerifiedToken> verified = cache_.find(digest, now, keys_->generation());
   if (!verified) {

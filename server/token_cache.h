@@ -8,7 +8,7 @@
 // - Negative entries remember a token whose signature failed (or that was already past exp)
 //   for a few seconds, so a flood of one bad token costs one verification.
 // - Both are bounded LRUs, keyed by SHA-256 of the token (fixed-size keys whatever the token
-//   length; no raw bearer tokens kept in memory), split into shards with their own mutex so
+//   length; the cache keeps no raw bearer tokens), split into shards with their own mutex so
 //   worker threads rarely wait on each other.
 // - Every entry records the key-set generation it was computed under: when the trusted keys
 //   change (remote JWKS rotation), older entries stop matching.

@@ -67,7 +67,7 @@ TEST_CASE("auth remote jwks: keys are fetched once at start and trusted") {
   CHECK(publisher.fetches == 1);
   CHECK(status_with(server, good_token()) == 200);
   CHECK(status_with(server, good_token("read:films", other_rsa_key())) == 401);
-  CHECK(server.output().find("keys: JWKS " + publisher.url() + ", 1 key (RS256), refreshed every 600 s") != std::string::npos);
+  CHECK(output_contains(server, "keys: JWKS " + publisher.url() + ", 1 key (RS256), refreshed every 600 s"));
 }
 
 TEST_CASE("auth remote jwks: rotation: an unknown kid triggers one refetch, then the new key works") {
@@ -113,7 +113,7 @@ TEST_CASE("auth remote jwks: an issuer unreachable at start: warning, 401s, then
   publisher.publish({rsa_key()}, 503);
   ServerProcess server({"--jwks-uri", publisher.url(), "--issuer", kIssuer});
   CHECK(log_contains(server, "no keys yet (HTTP 503 (expected 200))"));
-  CHECK(server.output().find("no keys yet") != std::string::npos);
+  CHECK(output_contains(server, "no keys yet"));
   auto res = server.client().Get("/api/films/1/", bearer(good_token()));
   REQUIRE(res);
   CHECK(res->status == 401);

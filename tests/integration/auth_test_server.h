@@ -63,6 +63,16 @@ inline bool log_contains(const ServerProcess& process, const std::string& needle
   return true;
 }
 
+// The banner is printed after the ready file is written: poll stdout the same way.
+inline bool output_contains(const ServerProcess& process, const std::string& needle) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (process.output().find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
+}
+
 // A good token for AuthServer's defaults.
 inline std::string good_token(const std::string& scope = "read:films", const jose::Jwk& key = rsa_key()) {
   return mint(key, good_claims(kIssuer, unix_now(), scope));
