@@ -107,6 +107,7 @@ int run_serve(const server::ServeOptions& options, Context& context) {
       << token_lines(server, options)
       << "  stop: Ctrl-C\n"
       << std::flush;
+  server.write_ready_file();
   server.run();
   return kSuccess;
 }

@@ -194,19 +194,22 @@ int Server::bind() {
     register_swapi_routes(*self.http, context);
   }
 
-  if (!self.options.ready_file.empty()) {
+  return port;
+}
+
+void Server::write_ready_file() {
+  if (!impl_->options.ready_file.empty()) {
     // Written atomically so a watcher never reads half a URL.
-    std::string temp = self.options.ready_file + ".tmp";
+    std::string temp = impl_->options.ready_file + ".tmp";
     {
       std::ofstream out(temp, std::ios::trunc);
-      out << self.base_url << "\n";
+      out << impl_->base_url << "\n";
       if (!out.flush())
-        throw StartupError("serve: --ready-file", "cannot write " + self.options.ready_file, {});
+        throw StartupError("serve: --ready-file", "cannot write " + impl_->options.ready_file, {});
     }
-    if (std::rename(temp.c_str(), self.options.ready_file.c_str()) != 0)
-      throw StartupError("serve: --ready-file", "cannot write " + self.options.ready_file, {});
+    if (std::rename(temp.c_str(), impl_->options.ready_file.c_str()) != 0)
+      throw StartupError("serve: --ready-file", "cannot write " + impl_->options.ready_file, {});
   }
-  return port;
 }
 
 void Server::run() { impl_->http->listen_after_bind(); }

@@ -18,8 +18,11 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds host:port (port 0 picks a free one), finishes the set-up that needs the real URL
-  // (default issuer, ready file) and returns the port. Throws StartupError.
+  // (default issuer) and returns the port. Throws StartupError.
   int bind();
+  // Writes the base URL to --ready-file (atomically), if one was given. Called after the
+  // banner, so a watcher that sees the file also sees the whole banner.
+  void write_ready_file();
   // Serves until stop(); in-flight requests finish first.
   void run();
   // Safe from any thread (signal watcher, tests).
