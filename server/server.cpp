@@ -8,17 +8,17 @@
 #include <ostream>
 #include <thread>
 
-#include "server/access_log.h"
-#include "server/auth_setup.h"
+#include "server/web/access_log.h"
+#include "server/auth/auth_setup.h"
 #include "server/errors.h"
 #include "server/flavor.h"
-#include "server/client_registry.h"
-#include "server/issuer.h"
-#include "server/json_response.h"
+#include "state/client_registry.h"
+#include "server/issuer/issuer.h"
+#include "server/web/json_response.h"
 #include "server/openapi.h"
-#include "server/request_guard.h"
-#include "server/route_context.h"
-#include "server/store.h"
+#include "server/auth/request_guard.h"
+#include "server/web/route_context.h"
+#include "server/data/store.h"
 
 namespace swapi::server {
 

@@ -11,7 +11,7 @@
 
 #include <doctest/doctest.h>
 
-#include "tests/server/auth_test_tokens.h"
+#include "tests/server/auth/auth_test_tokens.h"
 #include "tests/support/server_process.h"
 
 namespace swapi::test {

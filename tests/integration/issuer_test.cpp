@@ -13,8 +13,8 @@
 #include "jose/base64url.h"
 #include "jose/jws.h"
 #include "jose/keygen.h"
-#include "server/keyset_store.h"
-#include "server/state_dir.h"
+#include "state/keyset_store.h"
+#include "state/state_dir.h"
 #include "tests/support/server_process.h"
 
 using swapi::test::read_file;

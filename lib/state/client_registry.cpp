@@ -1,0 +1,194 @@
+#include "state/client_registry.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+#include "jose/base64url.h"
+#include "jose/error.h"
+#include "jose/strict_json.h"
+#include "server/errors.h"
+#include "state/state_dir.h"
+
+namespace swapi::server {
+
+namespace {
+
+using Digest = std::array<unsigned char, 32>;
+
+Digest sha256(std::string_view bytes) {
+  Digest digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
+    throw StartupError("clients", "SHA-256 failed in OpenSSL");
+  return digest;
+}
+
+std::string random_secret() {
+  std::array<unsigned char, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw StartupError("clients", "cannot draw a random client secret from OpenSSL");
+  return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+std::vector<std::string> split_scopes(std::string_view text) {
+  std::vector<std::string> scopes;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find_first_of(" ,", start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) {
+      std::string scope(text.substr(start, end - start));
+      if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(std::move(scope));
+    }
+    start = end + 1;
+  }
+  return scopes;
+}
+
+[[noreturn]] void corrupt(const std::string& path, const std::string& why) {
+  throw StartupError("clients " + path, "corrupt: " + why,
+                     "fix it, or move it away to get a new default client");
+}
+
+}  // namespace
+
+const std::vector<std::string>& default_scopes() {
+  static const std::vector<std::string> scopes = [] {
+    std::vector<std::string> result;
+    for (const char* resource : {"films", "people", "planets", "species", "starships", "vehicles"}) {
+      result.push_back(std::string("read:") + resource);
+      result.push_back(std::string("write:") + resource);
+    }
+    return result;
+  }();
+  return scopes;
+}
+
+bool is_scope_token(std::string_view scope) noexcept {
+  if (scope.empty()) return false;
+  return std::all_of(scope.begin(), scope.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u == 0x21 || (u >= 0x23 && u <= 0x5B) || (u >= 0x5D && u <= 0x7E);
+  });
+}
+
+Client parse_client_spec(std::string_view spec) {
+  std::string quoted = "'" + std::string(spec) + "'";
+  auto first = spec.find(':');
+  auto second = first == std::string_view::npos ? first : spec.find(':', first + 1);
+  if (second == std::string_view::npos)
+    throw StartupError("--client", quoted + " is not ID:SECRET:SCOPES",
+                       "e.g. --client ci:s3cret:'read:films read:people'");
+  Client client;
+  client.id = std::string(spec.substr(0, first));
+  client.secret = std::string(spec.substr(first + 1, second - first - 1));
+  if (client.id.empty()) throw StartupError("--client", quoted + " has an empty client id");
+  if (client.secret.empty()) throw StartupError("--client", quoted + " has an empty secret");
+  client.scopes = split_scopes(spec.substr(second + 1));
+  for (const auto& scope : client.scopes)
+    if (!is_scope_token(scope))
+      throw StartupError("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 §3.3)");
+  return client;
+}
+
+const Client* ClientRegistry::find(std::string_view id) const {
+  auto found = std::find_if(clients_.begin(), clients_.end(), [&](const Client& c) { return c.id == id; });
+  return found == clients_.end() ? nullptr : &*found;
+}
+
+void ClientRegistry::put(Client client) {
+  for (auto& existing : clients_) {
+    if (existing.id == client.id) {
+      existing = std::move(client);
+      return;
+    }
+  }
+  clients_.push_back(std::move(client));
+}
+
+const Client* ClientRegistry::authenticate(std::string_view id, std::string_view secret) const {
+  const Client* client = find(id);
+  // Fixed-size digests make the comparison independent of both secrets' lengths.
+  static const Digest dummy = sha256("swapi: no such client");
+  Digest expected = client ? sha256(client->secret) : dummy;
+  Digest given = sha256(secret);
+  bool same = CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
+  return client && same ? client : nullptr;
+}
+
+std::vector<std::string> ClientRegistry::all_scopes() const {
+  std::set<std::string> scopes(default_scopes().begin(), default_scopes().end());
+  for (const auto& client : clients_) scopes.insert(client.scopes.begin(), client.scopes.end());
+  return {scopes.begin(), scopes.end()};
+}
+
+nlohmann::json ClientRegistry::to_json() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& client : clients_)
+    list.push_back({{"client_id", client.id}, {"client_secret", client.secret}, {"scopes", client.scopes}});
+  return {{"clients", std::move(list)}};
+}
+
+ClientRegistry ClientRegistry::from_json(std::string_view text, const std::string& path) {
+  nlohmann::json document;
+  try {
+    document = jose::parse_strict_object(text, "clients file");
+  } catch (const jose::Error& error) {
+    corrupt(path, error.detail());
+  }
+  auto list = document.find("clients");
+  if (list == document.end() || !list->is_array()) corrupt(path, "no \"clients\" array");
+  ClientRegistry registry;
+  std::size_t index = 0;
+  for (const auto& entry : *list) {
+    std::string where = "client " + std::to_string(++index);
+    if (!entry.is_object()) corrupt(path, where + " is not an object");
+    auto id = entry.find("client_id");
+    auto secret = entry.find("client_secret");
+    auto scopes = entry.find("scopes");
+    if (id == entry.end() || !id->is_string() || id->get_ref<const std::string&>().empty())
+      corrupt(path, where + " has no \"client_id\" string");
+    if (secret == entry.end() || !secret->is_string() || secret->get_ref<const std::string&>().empty())
+      corrupt(path, where + " has no \"client_secret\" string");
+    if (scopes == entry.end() || !scopes->is_array()) corrupt(path, where + " has no \"scopes\" array");
+    Client client{id->get<std::string>(), secret->get<std::string>(), {}};
+    for (const auto& scope : *scopes) {
+      if (!scope.is_string() || !is_scope_token(scope.get_ref<const std::string&>()))
+        corrupt(path, where + " has an invalid scope " + scope.dump());
+      client.scopes.push_back(scope.get<std::string>());
+    }
+    if (registry.find(client.id)) corrupt(path, "client id \"" + client.id + "\" appears twice");
+    registry.clients_.push_back(std::move(client));
+  }
+  return registry;
+}
+
+ClientRegistry ClientRegistry::generate() {
+  ClientRegistry registry;
+  registry.clients_.push_back({std::string(kDefaultClientId), random_secret(), default_scopes()});
+  return registry;
+}
+
+std::optional<ClientRegistry> load_clients(const std::string& dir) {
+  std::string path = state_file(dir, kClientsFile);
+  auto text = read_private_file(path, "clients");
+  if (!text) return std::nullopt;
+  return ClientRegistry::from_json(*text, path);
+}
+
+ClientRegistry open_clients(const std::string& dir) {
+  if (auto existing = load_clients(dir)) return std::move(*existing);
+  ensure_state_dir(dir);
+  StateDirLock lock(dir);
+  if (auto existing = load_clients(dir)) return std::move(*existing);
+  ClientRegistry registry = ClientRegistry::generate();
+  write_private_file(state_file(dir, kClientsFile), registry.to_json().dump(2) + "\n", "clients");
+  return registry;
+}
+
+}  // namespace swapi::server

@@ -1,0 +1,191 @@
+#include "state/state_dir.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "server/errors.h"
+
+namespace swapi::server {
+
+namespace {
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+std::string octal_mode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// Closes a descriptor on every path out of a function.
+struct FdGuard {
+  int fd;
+  ~FdGuard() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    ssize_t written = ::write(fd, content.data(), content.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    content.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+std::string parent_dir(const std::string& path) {
+  auto parent = std::filesystem::path(path).parent_path().string();
+  return parent.empty() ? "." : parent;
+}
+
+}  // namespace
+
+std::string resolve_state_dir(std::string_view explicit_dir, std::string_view swapi_home,
+                              std::string_view xdg_state_home, std::string_view home) {
+  if (!explicit_dir.empty()) return std::string(explicit_dir);
+  if (!swapi_home.empty()) return std::string(swapi_home);
+  if (!xdg_state_home.empty()) return (std::filesystem::path(xdg_state_home) / "swapi").string();
+  if (!home.empty()) return (std::filesystem::path(home) / ".local" / "state" / "swapi").string();
+  throw StartupError("state dir", "none of --keys, $SWAPI_HOME, $XDG_STATE_HOME or $HOME is set",
+                     "pass --keys DIR or set SWAPI_HOME");
+}
+
+std::string resolve_state_dir(const ServeOptions& options) {
+  return resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
+                           options.env_home);
+}
+
+std::string state_file(const std::string& dir, std::string_view name) {
+  return (std::filesystem::path(dir) / name).string();
+}
+
+void ensure_state_dir(const std::string& dir) {
+  // Each missing component is created 0700 (the XDG base-dir spec asks that of
+  // $XDG_STATE_HOME too); existing ones are not touched.
+  std::filesystem::path partial;
+  for (const auto& component : std::filesystem::path(dir)) {
+    partial /= component;
+    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
+      throw StartupError("state dir " + dir, "cannot create " + partial.string() + ": " + errno_text(errno),
+                         "pass --keys DIR or set SWAPI_HOME to a writable directory");
+  }
+  struct stat info {};
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    throw StartupError("state dir " + dir, "not a directory", "pass --keys DIR or set SWAPI_HOME to a directory");
+}
+
+StateDirLock::StateDirLock(const std::string& dir) {
+  std::string path = state_file(dir, ".lock");
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw StartupError("state dir " + dir, "cannot open " + path + ": " + errno_text(errno));
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    int error = errno;
+    ::close(fd_);
+    throw StartupError("state dir " + dir, "cannot lock " + path + ": " + errno_text(error));
+  }
+}
+
+StateDirLock::~StateDirLock() {
+  // Closing the descriptor releases the lock.
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::string> read_private_file(const std::string& path, std::string_view what) {
+  std::string label = std::string(what) + " " + path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw StartupError(label, "cannot open: " + errno_text(errno));
+  }
+  FdGuard guard{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) throw StartupError(label, "cannot stat: " + errno_text(errno));
+  if (!S_ISREG(info.st_mode)) throw StartupError(label, "not a regular file");
+  // Private keys and client secrets readable by others are as good as leaked; refuse them
+  // the way ssh refuses an unprotected private key file.
+  if ((info.st_mode & 077) != 0)
+    throw StartupError(label, "permissions " + octal_mode(info.st_mode) + " are too open: it holds secrets",
+                       "chmod 600 " + path);
+  std::string content;
+  char buffer[8192];
+  for (;;) {
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw StartupError(label, "cannot read: " + errno_text(errno));
+    }
+    if (got == 0) break;
+    content.append(buffer, static_cast<std::size_t>(got));
+  }
+  return content;
+}
+
+void write_private_file(const std::string& path, std::string_view content, std::string_view what) {
+  std::string label = std::string(what) + " " + path;
+  static std::atomic<unsigned> counter{0};
+  std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  // O_EXCL: never reuse (or follow a symlink planted at) a temp name; 0600 from creation.
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw StartupError(label, "cannot create " + temp + ": " + errno_text(errno));
+  bool ok = true;
+  int error = 0;
+  {
+    FdGuard guard{fd};
+    if (!write_all(fd, content) || ::fsync(fd) != 0) {
+      ok = false;
+      error = errno;
+    }
+  }
+  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    error = errno;
+  }
+  if (!ok) {
+    ::unlink(temp.c_str());
+    throw StartupError(label, "cannot write: " + errno_text(error));
+  }
+  // Make the rename itself durable.
+  int dir_fd = ::open(parent_dir(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+void record_defaults(const std::string& dir, const RecordedDefaults& defaults) {
+  nlohmann::json document = {{"issuer", defaults.issuer}, {"audiences", defaults.audiences}};
+  write_private_file(state_file(dir, kDefaultsFile), document.dump(2) + "\n", "recorded defaults");
+}
+
+std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir) {
+  try {
+    auto text = read_private_file(state_file(dir, kDefaultsFile), "recorded defaults");
+    if (!text) return std::nullopt;
+    auto document = nlohmann::json::parse(*text);
+    RecordedDefaults defaults;
+    defaults.issuer = document.at("issuer").get<std::string>();
+    defaults.audiences = document.at("audiences").get<std::vector<std::string>>();
+    return defaults;
+  } catch (const StartupError&) {
+    return std::nullopt;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace swapi::server

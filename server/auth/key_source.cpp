@@ -1,0 +1,199 @@
+#include "server/auth/key_source.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "server/errors.h"
+
+namespace swapi::server {
+
+namespace {
+
+using jose::Alg;
+
+std::vector<Alg> family_algs(const jose::Jwk& key) {
+  switch (key.type) {
+    case jose::KeyType::rsa:
+      return {Alg::RS256, Alg::RS384, Alg::RS512, Alg::PS256, Alg::PS384, Alg::PS512};
+    case jose::KeyType::ec:
+      for (Alg alg : {Alg::ES256, Alg::ES384, Alg::ES512}) {
+        if (jose::alg_curve(alg) == key.curve) return {alg};
+      }
+      return {};
+    case jose::KeyType::okp:
+      return key.curve == "Ed25519" ? std::vector<Alg>{Alg::EdDSA} : std::vector<Alg>{};
+    case jose::KeyType::oct:
+      return {Alg::HS256, Alg::HS384, Alg::HS512};
+  }
+  return {};
+}
+
+// Edit distance, case-insensitive: "rs265" is one step from "RS256"'s neighbourhood.
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string key_label(const jose::Jwk& key, std::size_t index) {
+  std::string label = "key " + std::to_string(index + 1);
+  if (!key.kid.empty()) label += " (kid \"" + key.kid + "\")";
+  return label;
+}
+
+std::string describe_set(std::string what, const KeySet& set) {
+  std::size_t count = set.keys.size();
+  return what + ", " + std::to_string(count) + (count == 1 ? " key" : " keys") + " (" + alg_names(set.algs) + ")";
+}
+
+}  // namespace
+
+bool KeySource::refresh_for_unknown_kid(std::string_view) { return false; }
+
+std::string alg_names(std::span<const Alg> algs) {
+  std::string text;
+  for (Alg alg : algs) {
+    if (!text.empty()) text += ", ";
+    text += jose::alg_name(alg);
+  }
+  return text.empty() ? "none" : text;
+}
+
+std::vector<Alg> parse_alg_list(const std::vector<std::string>& names) {
+  std::vector<Alg> algs;
+  for (const auto& raw : names) {
+    std::string name = raw;
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    if (name.empty()) continue;
+    if (auto alg = jose::parse_alg(name)) {
+      if (std::find(algs.begin(), algs.end(), *alg) == algs.end()) algs.push_back(*alg);
+      continue;
+    }
+    std::string known = alg_names(jose::all_algs());
+    if (distance(name, "none") == 0)
+      throw StartupError("serve: --alg", "\"" + name + "\" is never allowed: an unsigned token proves nothing (RFC 8725 §3.1)",
+                         "choose from " + known);
+    std::string_view best;
+    std::size_t best_distance = 3;  // a likely typo is at most two edits away
+    for (Alg candidate : jose::all_algs()) {
+      std::size_t d = distance(name, jose::alg_name(candidate));
+      if (d < best_distance) {
+        best_distance = d;
+        best = jose::alg_name(candidate);
+      }
+    }
+    std::string hint = best.empty() ? "choose from " + known
+                                    : "did you mean " + std::string(best) + "? (names are case-sensitive; known: " + known + ")";
+    throw StartupError("serve: --alg", "unknown algorithm \"" + name + "\"", hint);
+  }
+  return algs;
+}
+
+std::vector<Alg> verifiable_algs(const jose::Jwk& key) {
+  std::vector<Alg> candidates = key.alg ? std::vector<Alg>{*key.alg} : family_algs(key);
+  std::vector<Alg> usable;
+  for (Alg alg : candidates) {
+    if (!jose::key_unfit_for(key, alg)) usable.push_back(alg);
+  }
+  return usable;
+}
+
+KeySetBuild build_key_set(std::vector<jose::Jwk> keys, const AlgPolicy& policy, bool allow_secrets,
+                          std::uint64_t generation) {
+  KeySetBuild build;
+  build.set.generation = generation;
+  std::vector<Alg> derived;
+  for (std::size_t index = 0; index < keys.size(); ++index) {
+    jose::Jwk& key = keys[index];
+    if (key.type == jose::KeyType::oct && !allow_secrets) {
+      build.skipped.push_back(key_label(key, index) + ": an oct (HMAC secret) key is only trusted from --jwks-file");
+      continue;
+    }
+    std::vector<Alg> algs = verifiable_algs(key);
+    if (algs.empty()) {
+      std::string why = "cannot verify any algorithm";
+      std::vector<Alg> candidates = key.alg ? std::vector<Alg>{*key.alg} : family_algs(key);
+      if (!candidates.empty()) {
+        if (auto unfit = jose::key_unfit_for(key, candidates.front())) why = unfit->reason;
+      }
+      build.skipped.push_back(key_label(key, index) + ": " + why);
+      continue;
+    }
+    if (!policy.explicit_algs.empty() &&
+        std::none_of(algs.begin(), algs.end(), [&](Alg alg) {
+          return std::find(policy.explicit_algs.begin(), policy.explicit_algs.end(), alg) != policy.explicit_algs.end();
+        })) {
+      build.skipped.push_back(key_label(key, index) + ": verifies only " + alg_names(algs) +
+                              ", none of which --alg allows (kept, unused)");
+    }
+    for (Alg alg : algs) {
+      if (std::find(derived.begin(), derived.end(), alg) == derived.end()) derived.push_back(alg);
+    }
+    build.set.keys.push_back(key.type == jose::KeyType::oct || !key.is_private ? std::move(key) : jose::public_part(key));
+  }
+  if (policy.explicit_algs.empty()) {
+    // Registry order, so the banner and error messages read the same on every run.
+    for (Alg alg : jose::all_algs()) {
+      if (std::find(derived.begin(), derived.end(), alg) != derived.end()) build.set.algs.push_back(alg);
+    }
+  } else {
+    build.set.algs = policy.explicit_algs;
+  }
+  return build;
+}
+
+bool same_keys(const KeySet& a, const KeySet& b) {
+  if (a.keys.size() != b.keys.size() || a.algs != b.algs) return false;
+  for (std::size_t i = 0; i < a.keys.size(); ++i) {
+    if (jose::to_json(a.keys[i], true) != jose::to_json(b.keys[i], true)) return false;
+  }
+  return true;
+}
+
+StaticKeySource::StaticKeySource(KeySet set, std::string description)
+    : set_(std::make_shared<const KeySet>(std::move(set))), description_(std::move(description)) {}
+
+std::unique_ptr<KeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
+                                                 const LogSink& log) {
+  KeySetBuild build = build_key_set(std::move(public_keys), policy, false, 1);
+  for (const auto& why : build.skipped) log("swapi serve: local keyset: skipped " + why);
+  std::string description = describe_set("local keyset", build.set);
+  return std::make_unique<StaticKeySource>(std::move(build.set), std::move(description));
+}
+
+std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const AlgPolicy& policy,
+                                                 const LogSink& log) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw StartupError("serve: --jwks-file", "cannot read " + path, "check the path and permissions");
+  std::ostringstream text;
+  text << in.rdbuf();
+  jose::JwksLoad load;
+  try {
+    load = jose::parse_jwks(std::string_view(text.str()));
+  } catch (const jose::Error& error) {
+    throw StartupError("serve: --jwks-file", path + ": " + error.detail(),
+                       R"(the file must be a JWKS: {"keys":[{"kty":"RSA","kid":"...","n":"...","e":"AQAB"}]})");
+  }
+  for (const auto& why : load.rejected) log("swapi serve: --jwks-file " + path + ": skipped " + why);
+  KeySetBuild build = build_key_set(std::move(load.keys), policy, true, 1);
+  for (const auto& why : build.skipped) log("swapi serve: --jwks-file " + path + ": skipped " + why);
+  if (build.set.keys.empty())
+    throw StartupError("serve: --jwks-file", path + " has no usable key",
+                       "each key needs kty, its public members and, for HMAC, a secret of at least the hash size");
+  std::string description = describe_set("JWKS file " + path, build.set);
+  return std::make_unique<StaticKeySource>(std::move(build.set), std::move(description));
+}
+
+}  // namespace swapi::server

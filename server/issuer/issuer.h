@@ -1,0 +1,75 @@
+#pragma once
+// The local issuer of `swapi serve` (DESIGN.md "Issuer and keys"): a "local Auth0" that
+// publishes its JWKS and OpenID discovery document and hands out client_credentials tokens
+// signed with the active key of the keyset in the state dir.
+//
+// Wiring (server.cpp, after bind() knows the base URL):
+//   LocalIssuer issuer(options, options.issuer.empty() ? base_url + "/" : options.issuer,
+//                      options.audiences);  // empty = {kDefaultAudience}
+//   issuer.register_routes(*http, scheme, host_and_port);
+//   // the guard trusts issuer.public_keys() (the local keyset) unless --jwks-uri/--jwks-file
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jose/jwk.h"
+#include "state/client_registry.h"
+#include "state/keyset_store.h"
+#include "server/options.h"
+#include "state/state_dir.h"  // resolve_state_dir(options)
+
+namespace httplib { class Server; }
+
+namespace swapi::server {
+
+// The seed's API identifier: the audience when neither --audience nor a recorded one is given.
+inline constexpr std::string_view kDefaultAudience = "https://starwarsapi.com";
+
+// Lifetime of the tokens POST /oauth/token issues (as Auth0's default for M2M tokens).
+inline constexpr std::int64_t kIssuedTokenLifetimeSeconds = 86400;
+
+// Unix seconds; injected so tests can pin iat/exp.
+using UnixClock = std::function<std::int64_t()>;
+std::int64_t system_unix_time();
+
+class LocalIssuer {
+ public:
+  // Opens (creating on first use, under a lock) the keyset and clients in the state dir, adds
+  // the --client entries of options.clients for this run, and records the effective issuer
+  // and audiences in <state>/serve.json for the CLI's defaults. Empty audiences mean
+  // {kDefaultAudience}; the first is the one tokens get when the request names none. Creating
+  // the keyset generates an RSA key (tens of ms, first run only). Throws StartupError (bad or
+  // too-open keyset/clients file, malformed --client, state dir not writable).
+  LocalIssuer(const ServeOptions& options, std::string issuer, std::vector<std::string> audiences,
+              UnixClock clock = system_unix_time);
+  ~LocalIssuer();
+  LocalIssuer(const LocalIssuer&) = delete;
+  LocalIssuer& operator=(const LocalIssuer&) = delete;
+
+  const std::string& issuer() const;
+  const std::vector<std::string>& audiences() const;
+  const std::string& state_dir() const;
+  // The clients POST /oauth/token accepts (stored ones plus --client), e.g. for the banner.
+  const ClientRegistry& clients() const;
+  // The keyset as loaded at start (`swapi keys` edits take effect on the next start).
+  const Keyset& keyset() const;
+
+  // Every published key (active, retired and published ones), public parts only, never oct
+  // (HMAC) keys. The resource server verifies against these by default.
+  const std::vector<jose::Jwk>& public_keys() const;
+
+  // GET /.well-known/jwks.json, GET /.well-known/openid-configuration, POST /oauth/token.
+  // scheme and fallback_host ("127.0.0.1:8080") build absolute URLs in the discovery document
+  // from the request's Host header (request_base_url). The routes are public; the issuer must
+  // outlive `http`'s serving.
+  void register_routes(httplib::Server& http, std::string scheme, std::string fallback_host);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace swapi::server

@@ -1,0 +1,124 @@
+#include "server/issuer/token_endpoint.h"
+
+#include <httplib.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "jose/base64url.h"
+#include "jose/jws.h"
+
+namespace swapi::server {
+
+namespace {
+
+constexpr std::string_view kGrantType = "client_credentials";
+
+std::string random_jti() {
+  std::array<unsigned char, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("RAND_bytes failed");
+  return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+// The scopes to grant, or the error. RFC 6749 §3.3: space-delimited scope-tokens.
+std::variant<std::vector<std::string>, OAuthError> granted_scopes(const std::optional<std::string>& requested,
+                                                                  const Client& client) {
+  if (!requested) return client.scopes;
+  std::vector<std::string> granted;
+  std::string_view rest = *requested;
+  while (!rest.empty()) {
+    auto end = rest.find(' ');
+    std::string scope(rest.substr(0, end));
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    if (scope.empty()) continue;
+    if (!is_scope_token(scope))
+      return OAuthError{400, "invalid_scope", "'" + scope + "' is not a valid scope (RFC 6749 §3.3)"};
+    if (std::find(client.scopes.begin(), client.scopes.end(), scope) == client.scopes.end())
+      return OAuthError{400, "invalid_scope", "scope '" + scope + "' is not allowed for client '" + client.id + "'"};
+    if (std::find(granted.begin(), granted.end(), scope) == granted.end()) granted.push_back(std::move(scope));
+  }
+  return granted;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string result;
+  for (const auto& word : words) {
+    if (!result.empty()) result += ' ';
+    result += word;
+  }
+  return result;
+}
+
+}  // namespace
+
+std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request, const TokenGrantContext& context,
+                                                     std::int64_t now) {
+  if (request.grant_type != kGrantType)
+    return OAuthError{400, "unsupported_grant_type",
+                      "grant_type '" + request.grant_type.value_or("") + "' is not supported; use client_credentials"};
+
+  if (!request.client_id || !request.client_secret)
+    return OAuthError{401, "invalid_client",
+                      "client authentication required: client_id and client_secret in the body or HTTP Basic",
+                      request.basic_auth};
+  const Client* client = context.clients.authenticate(*request.client_id, *request.client_secret);
+  // One message for an unknown id and a wrong secret: which ids exist is not our caller's
+  // business.
+  if (!client) return OAuthError{401, "invalid_client", "unknown client or wrong secret", request.basic_auth};
+
+  auto scopes = granted_scopes(request.scope, *client);
+  if (auto* error = std::get_if<OAuthError>(&scopes)) return std::move(*error);
+  std::string scope = join(std::get<std::vector<std::string>>(scopes));
+
+  std::string audience = context.audiences.front();
+  if (request.audience) {
+    const auto& allowed = context.audiences;
+    if (std::find(allowed.begin(), allowed.end(), *request.audience) == allowed.end())
+      return OAuthError{403, "access_denied", "Service not found: " + *request.audience + " (this server serves " +
+                                                   join(allowed) + ")"};
+    audience = *request.audience;
+  }
+
+  const jose::Jwk& key = context.signing_key;
+  nlohmann::json header = {{"alg", jose::alg_name(*key.alg)}, {"kid", key.kid}, {"typ", "at+jwt"}};
+  nlohmann::json claims = {
+      {"iss", context.issuer},
+      {"sub", client->id + "@clients"},
+      {"aud", audience},
+      {"iat", now},
+      {"exp", now + context.lifetime_seconds},
+      {"jti", random_jti()},
+      {"client_id", client->id},
+      {"scope", scope},
+      {"gty", "client-credentials"},
+  };
+  // --client ids come from argv and may be any bytes; never let them make dump() throw.
+  std::string payload = claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string token = jose::sign_compact(header, payload, key);
+  return nlohmann::json{{"access_token", std::move(token)},
+                        {"token_type", "Bearer"},
+                        {"expires_in", context.lifetime_seconds},
+                        {"scope", scope}};
+}
+
+void set_token_response(httplib::Response& response, const nlohmann::json& body) {
+  response.status = 200;
+  // RFC 6749 §5.1: tokens must not be cached by anything on the way.
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("Pragma", "no-cache");
+  response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+void set_oauth_error(httplib::Response& response, const OAuthError& error) {
+  response.status = error.status;
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("Pragma", "no-cache");
+  if (error.basic_challenge) response.set_header("WWW-Authenticate", "Basic realm=\"swapi\"");
+  nlohmann::json body = {{"error", error.error}, {"error_description", error.description}};
+  response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+}
+
+}  // namespace swapi::server

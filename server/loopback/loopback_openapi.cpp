@@ -1,0 +1,171 @@
+// OpenAPI 3 path items for exactly the routes register_loopback_routes serves
+// (server/loopback_routes.cpp). The document (openapi.cpp) adds the bearerAuth security
+// requirement globally when auth is on, so the items only list 401/403.
+#include "server/flavor.h"
+#include "server/loopback/loopback_filter.h"
+#include "server/data/resource_schema.h"
+#include "server/data/store.h"
+
+namespace swapi::server {
+
+namespace {
+
+using nlohmann::json;
+
+json json_content(json schema) { return {{"application/json", {{"schema", std::move(schema)}}}}; }
+
+json error_schema() {
+  return {{"type", "object"},
+          {"properties",
+           {{"error",
+             {{"type", "object"},
+              {"properties",
+               {{"statusCode", {{"type", "integer"}}},
+                {"name", {{"type", "string"}}},
+                {"message", {{"type", "string"}}},
+                {"code", {{"type", "string"}}}}},
+              {"required", {"statusCode", "name", "message"}}}}}},
+          {"required", {"error"}}};
+}
+
+json error_response(const std::string& description) {
+  return {{"description", description}, {"content", json_content(error_schema())}};
+}
+
+// The record as LoopBack renders it: "id", the fields, "url". OpenAPI 3.0 has no type arrays
+// and no "$schema": nullable instead.
+json record_schema(const ResourceSchema& schema, bool for_write) {
+  json record = json_schema(schema);
+  record.erase("$schema");
+  for (auto& [name, property] : record["properties"].items()) {
+    if (property["type"].is_array()) {
+      property["type"] = "string";
+      property["nullable"] = true;
+    }
+  }
+  record["properties"]["id"] = {{"type", "integer"}, {"minimum", 1}};
+  if (for_write) {
+    // The store takes any JSON object: every property is optional, "id" is assigned when absent.
+    record.erase("required");
+    record["properties"].erase("url");
+  }
+  return record;
+}
+
+json ok(json schema, const std::string& description) {
+  return {{"description", description}, {"content", json_content(std::move(schema))}};
+}
+
+json with_auth(json responses) {
+  responses["401"] = {{"description", "No bearer token, or an invalid one"}};
+  responses["403"] = {{"description", "The token lacks the scope this route needs"}};
+  return responses;
+}
+
+json operation(const std::string& summary, const std::string& id, json parameters, json responses) {
+  json result = {{"summary", summary}, {"operationId", id}, {"responses", with_auth(std::move(responses))}};
+  if (!parameters.empty()) result["parameters"] = std::move(parameters);
+  return result;
+}
+
+json filter_parameter() {
+  return {{"name", "filter"},
+          {"in", "query"},
+          {"required", false},
+          {"description", "LoopBack filter as JSON, e.g. {\"where\":{\"height\":{\"gt\":180}},\"order\":\"name DESC\","
+                          "\"limit\":5}; or in bracket form filter[where][name]=...; at most " +
+                              std::to_string(kMaxFilterBytes) + " bytes"},
+          {"schema", {{"type", "string"}}}};
+}
+
+json where_parameter() {
+  return {{"name", "where"},
+          {"in", "query"},
+          {"required", false},
+          {"description", "LoopBack where clause as JSON, e.g. {\"name\":{\"like\":\"%Sky%\"}}, or where[...] bracket form"},
+          {"schema", {{"type", "string"}}}};
+}
+
+json id_parameter() {
+  return {{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}, {"minimum", 1}}}};
+}
+
+json write_body(const json& schema) {
+  return {{"required", true}, {"content", json_content(schema)}};
+}
+
+json count_schema() {
+  return {{"type", "object"}, {"properties", {{"count", {{"type", "integer"}}}}}, {"required", {"count"}}};
+}
+
+}  // namespace
+
+json loopback_openapi_paths(const Store& store) {
+  json paths = json::object();
+  for (const auto& schema : resource_schemas()) {
+    if (!store.has(schema.name)) continue;
+    std::string name(schema.name);
+    std::string title(schema.title);
+    json record = record_schema(schema, false);
+    json writable = record_schema(schema, true);
+    std::string base = "/api/" + name;
+
+    auto bad_filter = error_response("INVALID_FILTER: the filter does not parse; the message says why");
+    auto not_found = error_response("MODEL_NOT_FOUND: no record has this id");
+    auto bad_body = error_response("INVALID_BODY: not a JSON object, invalid JSON, or an id that conflicts");
+    auto media = error_response("UNSUPPORTED_MEDIA_TYPE: the body must be sent as application/json");
+    auto persist = error_response("PERSIST_FAILED: the write could not be saved (--persist); nothing changed");
+
+    paths[base]["get"] = operation("Find " + name + " matching a filter", name + ".find", json::array({filter_parameter()}),
+                                   {{"200", ok({{"type", "array"}, {"items", record}}, "The matching records")},
+                                    {"400", bad_filter}});
+    paths[base]["post"] = operation("Create a " + title + " record (id assigned unless given)", name + ".create",
+                                    json::array(),
+                                    {{"200", ok(record, "The created record")},
+                                     {"400", bad_body},
+                                     {"409", error_response("DUPLICATE_ID: the given id is taken")},
+                                     {"415", media},
+                                     {"503", persist}});
+    paths[base]["post"]["requestBody"] = write_body(writable);
+
+    paths[base + "/count"]["get"] = operation("Count " + name + " matching a where clause", name + ".count",
+                                              json::array({where_parameter()}),
+                                              {{"200", ok(count_schema(), "The number of matching records")},
+                                               {"400", bad_filter}});
+    paths[base + "/findOne"]["get"] = operation("The first " + title + " record matching a filter", name + ".findOne",
+                                                json::array({filter_parameter()}),
+                                                {{"200", ok(record, "The first matching record")},
+                                                 {"400", bad_filter},
+                                                 {"404", error_response("MODEL_NOT_FOUND: nothing matches")}});
+
+    std::string item = base + "/{id}";
+    paths[item]["get"] = operation("One " + title + " record by id", name + ".findById",
+                                   json::array({id_parameter(), filter_parameter()}),
+                                   {{"200", ok(record, "The record")}, {"400", bad_filter}, {"404", not_found}});
+    paths[item]["put"] = operation("Replace a " + title + " record", name + ".replaceById", json::array({id_parameter()}),
+                                   {{"200", ok(record, "The replaced record")},
+                                    {"400", bad_body},
+                                    {"404", not_found},
+                                    {"415", media},
+                                    {"503", persist}});
+    paths[item]["put"]["requestBody"] = write_body(writable);
+    paths[item]["patch"] = operation("Change some properties of a " + title + " record", name + ".patchAttributes",
+                                     json::array({id_parameter()}),
+                                     {{"200", ok(record, "The updated record")},
+                                      {"400", bad_body},
+                                      {"404", not_found},
+                                      {"415", media},
+                                      {"503", persist}});
+    paths[item]["patch"]["requestBody"] = write_body(writable);
+    paths[item]["delete"] = operation("Delete a " + title + " record", name + ".deleteById", json::array({id_parameter()}),
+                                      {{"200", ok(count_schema(), "{\"count\":1} when deleted, {\"count\":0} when absent")},
+                                       {"503", persist}});
+    paths[item + "/exists"]["get"] = operation(
+        "Whether a " + title + " record exists", name + ".exists", json::array({id_parameter()}),
+        {{"200", ok({{"type", "object"}, {"properties", {{"exists", {{"type", "boolean"}}}}}, {"required", {"exists"}}},
+                    "{\"exists\":true} or {\"exists\":false}")}});
+  }
+  return paths;
+}
+
+}  // namespace swapi::server

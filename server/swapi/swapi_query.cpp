@@ -1,0 +1,115 @@
+#include "server/swapi/swapi_query.h"
+
+#include <algorithm>
+#include <climits>
+
+namespace swapi::server {
+
+namespace {
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Digits only, value 1..limit; leading zeros allowed ("007" is 7, as Django's int(pk)).
+std::optional<std::size_t> parse_positive(std::string_view text, std::size_t limit) {
+  if (text.empty()) return std::nullopt;
+  std::size_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
+    if (value > limit) return std::nullopt;  // checked every digit, so it can never overflow
+  }
+  if (value == 0) return std::nullopt;
+  return value;
+}
+
+bool contains_lowered(std::string_view haystack, std::string_view lowered_needle) {
+  if (lowered_needle.size() > haystack.size()) return false;
+  auto found = std::search(haystack.begin(), haystack.end(), lowered_needle.begin(), lowered_needle.end(),
+                           [](char h, char n) { return ascii_lower(h) == n; });
+  return found != haystack.end();
+}
+
+}  // namespace
+
+std::optional<int> parse_record_id(std::string_view text) {
+  auto value = parse_positive(text, INT_MAX);
+  if (!value) return std::nullopt;
+  return static_cast<int>(*value);
+}
+
+std::size_t page_count(std::size_t count) { return count == 0 ? 1 : (count + kSwapiPageSize - 1) / kSwapiPageSize; }
+
+std::optional<std::size_t> parse_page(std::string_view text, std::size_t pages) {
+  if (text == "last") return pages;
+  return parse_positive(text, pages);
+}
+
+std::vector<std::string> search_terms(std::string_view search) {
+  std::vector<std::string> terms;
+  std::string term;
+  auto flush = [&] {
+    if (!term.empty()) terms.push_back(std::move(term));
+    term.clear();
+  };
+  for (char c : search) {
+    if (c == '\0') continue;
+    // Python's str.split() whitespace (ASCII part), plus the comma DRF turns into a space.
+    if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      flush();
+    } else {
+      term += ascii_lower(c);
+    }
+  }
+  flush();
+  return terms;
+}
+
+bool matches_search(const Record& record, std::span<const std::string_view> fields,
+                    const std::vector<std::string>& terms) {
+  for (const auto& term : terms) {
+    bool term_found = std::any_of(fields.begin(), fields.end(), [&](std::string_view field) {
+      auto value = record.fields.find(field);
+      return value != record.fields.end() && value->is_string() &&
+             contains_lowered(value->get_ref<const std::string&>(), term);
+    });
+    if (!term_found) return false;
+  }
+  return true;
+}
+
+std::string form_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += c;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0x0F];
+    }
+  }
+  return out;
+}
+
+std::string page_link(std::string_view base_url, std::string_view resource, std::size_t page,
+                      std::string_view search) {
+  std::string link(base_url);
+  link += "/api/";
+  link += resource;
+  link += "/?page=";
+  link += std::to_string(page);
+  if (!search.empty()) {
+    link += "&search=";
+    link += form_encode(search);
+  }
+  return link;
+}
+
+}  // namespace swapi::server

@@ -1,0 +1,166 @@
+// The swapi.dev flavor (DESIGN.md "HTTP surface"): GET /api/, /api/{res}/ (pages of 10 with
+// ?page= and ?search=), /api/{res}/{id}/, /api/{res}/schema; trailing slash optional.
+#include <httplib.h>
+
+#include <array>
+
+#include "server/flavor.h"
+#include "server/web/json_response.h"
+#include "server/data/resource_schema.h"
+#include "server/web/route_context.h"
+#include "server/data/store.h"
+#include "server/swapi/swapi_query.h"
+
+namespace swapi::server {
+
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+void not_found(httplib::Response& response) { set_json_error(response, 404, "Not found"); }
+
+// Response::set_content copies its argument (cpp-httplib 0.11); bodies here are moved in.
+void send_json(httplib::Response& response, std::string&& body) {
+  response.body = std::move(body);
+  response.set_header("Content-Type", kJson);
+}
+
+// "/api/films/1/" -> {"films", "1"}; "/api", "/api/" -> {}. nullopt for an empty segment in
+// the middle ("/api//films") or a doubled trailing slash: those are not swapi.dev URLs.
+std::optional<std::vector<std::string_view>> api_segments(std::string_view path) {
+  path.remove_prefix(std::string_view("/api").size());
+  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    path.remove_prefix(1);  // the '/'
+    auto end = path.find('/');
+    auto segment = path.substr(0, end);
+    if (segment.empty()) return std::nullopt;
+    segments.push_back(segment);
+    path = end == std::string_view::npos ? std::string_view() : path.substr(end);
+  }
+  return segments;
+}
+
+class SwapiRoutes {
+ public:
+  explicit SwapiRoutes(const FlavorContext& context)
+      : store_(context.store), scheme_(context.scheme), fallback_host_(context.fallback_host) {}
+
+  void handle(const httplib::Request& request, httplib::Response& response) const {
+    auto segments = api_segments(request.path);
+    if (!segments || segments->size() > 2) return not_found(response);
+    if (segments->empty()) return root(request, response);
+    const ResourceSchema* schema = find_resource_schema((*segments)[0]);
+    if (!schema || !store_.has(schema->name)) return not_found(response);
+    if (segments->size() == 1) return list(request, response, *schema);
+    if ((*segments)[1] == "schema") {
+      response.set_content(json_schema(*schema).dump(), kJson);
+      return;
+    }
+    auto id = parse_record_id((*segments)[1]);
+    if (!id) return not_found(response);
+    auto record = store_.snapshot(schema->name)->find(*id);
+    if (!record) return not_found(response);
+    std::string body;
+    record->swapi_text.append_to(body, base_url(request));
+    send_json(response, std::move(body));
+  }
+
+ private:
+  std::string base_url(const httplib::Request& request) const {
+    return request_base_url(request, scheme_, fallback_host_);
+  }
+
+  // swapi.dev's root lists people, planets, films, species, vehicles, starships in this order.
+  void root(const httplib::Request& request, httplib::Response& response) const {
+    static constexpr std::array<std::string_view, 6> kOrder = {"people", "planets", "films",
+                                                               "species", "vehicles", "starships"};
+    std::string base = base_url(request);
+    std::string body = "{";
+    for (auto name : kOrder) {
+      if (!store_.has(name)) continue;
+      if (body.size() > 1) body += ',';
+      body += '"';
+      body += name;
+      body += "\":\"";
+      body += base;
+      body += "/api/";
+      body += name;
+      body += "/\"";
+    }
+    body += '}';
+    send_json(response, std::move(body));
+  }
+
+  void list(const httplib::Request& request, httplib::Response& response, const ResourceSchema& schema) const {
+    std::string search = request.get_param_value("search");
+    auto terms = search_terms(search);
+    auto collection = store_.snapshot(schema.name);
+    std::vector<const Record*> matches;
+    matches.reserve(collection->records.size());
+    for (const auto& record : collection->records) {
+      if (matches_search(*record, schema.search_fields, terms)) matches.push_back(record.get());
+    }
+
+    std::size_t pages = page_count(matches.size());
+    std::size_t page = 1;
+    if (request.has_param("page")) {
+      auto wanted = parse_page(request.get_param_value("page"), pages);
+      if (!wanted) return not_found(response);
+      page = *wanted;
+    }
+
+    std::string base = base_url(request);
+    std::string body = "{\"count\":" + std::to_string(matches.size()) + ",\"next\":";
+    auto link = [&](std::size_t target) {
+      body += '"';
+      body += page_link(base, schema.name, target, search);
+      body += '"';
+    };
+    if (page < pages) link(page + 1); else body += "null";
+    body += ",\"previous\":";
+    if (page > 1) link(page - 1); else body += "null";
+    body += ",\"results\":[";
+    std::size_t first = (page - 1) * kSwapiPageSize;
+    std::size_t last = std::min(first + kSwapiPageSize, matches.size());
+    for (std::size_t i = first; i < last; ++i) {
+      if (i > first) body += ',';
+      matches[i]->swapi_text.append_to(body, base);
+    }
+    body += "]}";
+    send_json(response, std::move(body));
+  }
+
+  const Store& store_;
+  std::string scheme_;
+  std::string fallback_host_;
+};
+
+// swapi.dev is read-only: every other method on /api is 405 in Django REST framework's words.
+void method_not_allowed(const httplib::Request& request, httplib::Response& response) {
+  set_json_error(response, 405, "Method \"" + request.method + "\" not allowed.");
+  response.set_header("Allow", "GET, HEAD, OPTIONS");
+}
+
+}  // namespace
+
+void register_swapi_routes(httplib::Server& http, const FlavorContext& context) {
+  // One pattern for all of /api: the handler splits the path itself, which is cheaper than a
+  // regex per route on the hot path and gives one place for the 404 rules.
+  static const char* kApi = "/api(/.*)?";
+  auto routes = std::make_shared<const SwapiRoutes>(context);
+  http.Get(kApi, [routes](const httplib::Request& request, httplib::Response& response) {
+    routes->handle(request, response);
+  });
+  http.Post(kApi, method_not_allowed);
+  http.Put(kApi, method_not_allowed);
+  http.Patch(kApi, method_not_allowed);
+  http.Delete(kApi, method_not_allowed);
+  http.Options(kApi, [](const httplib::Request&, httplib::Response& response) {
+    response.set_header("Allow", "GET, HEAD, OPTIONS");
+    response.set_content(R"({"renders":["application/json"],"parses":["application/json"]})", kJson);
+  });
+}
+
+}  // namespace swapi::server
