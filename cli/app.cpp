@@ -5,7 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "cli/suggest.h"
+#include "base/closest_match.h"
 
 namespace swapi::cli {
 
@@ -37,7 +37,7 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, Context& c
     for (const auto& sub : kSubcommands) names.emplace_back(sub.name);
     auto remaining = app.remaining();
     if (!remaining.empty() && app.get_subcommands().empty()) {
-      if (auto guess = closest_match(remaining.front(), names)) {
+      if (auto guess = base::closest_match(remaining.front(), names)) {
         message = "unknown command '" + remaining.front() + "'";
         hint = "did you mean 'swapi " + *guess + "'?";
       }

@@ -4,7 +4,7 @@
 #include <ostream>
 
 #include "jose/error.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 
 namespace swapi::cli {
 
@@ -25,7 +25,7 @@ int report_current_exception(std::ostream& err) {
     throw;
   } catch (const UsageError& e) {
     return print(err, e.what_failed, e.why, e.hint, kUsage);
-  } catch (const server::StartupError& e) {
+  } catch (const base::Diagnostic& e) {
     return print(err, e.what_failed, e.why, e.hint, kRuntime);
   } catch (const jose::Error& e) {
     int code = e.code() == jose::Errc::invalid_key || e.code() == jose::Errc::crypto_error

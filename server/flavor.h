@@ -20,7 +20,7 @@ struct FlavorContext {
 };
 
 // The dataset named by options.data_dir, or the one compiled into the binary. Throws
-// StartupError naming the file and position of a broken one. (server/dataset.cpp)
+// base::Diagnostic naming the file and position of a broken one. (server/dataset.cpp)
 std::unique_ptr<Store> load_store(const ServeOptions& options);
 
 // swapi.dev flavor (server/swapi_routes.cpp).
@@ -28,7 +28,7 @@ void register_swapi_routes(httplib::Server& http, const FlavorContext& context);
 nlohmann::json swapi_openapi_paths(const Store& store);
 
 // LoopBack 3 flavor (server/loopback_routes.cpp). With options.persist_file set, loads it at
-// start (StartupError if corrupt) and makes each write durable before answering.
+// start (base::Diagnostic if corrupt) and makes each write durable before answering.
 void register_loopback_routes(httplib::Server& http, const FlavorContext& context,
                               const ServeOptions& options);
 nlohmann::json loopback_openapi_paths(const Store& store);

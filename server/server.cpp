@@ -10,7 +10,7 @@
 
 #include "server/web/access_log.h"
 #include "server/auth/auth_setup.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/flavor.h"
 #include "state/client_registry.h"
 #include "server/issuer/issuer.h"
@@ -42,15 +42,15 @@ constexpr std::size_t kPayloadMaxBytes = 1 << 20;
 
 std::unique_ptr<httplib::Server> make_http_server(const ServeOptions& options) {
   if (options.tls_cert.empty() != options.tls_key.empty())
-    throw StartupError("serve", "--tls-cert and --tls-key go together", "give both files, or neither");
+    throw base::Diagnostic("serve", "--tls-cert and --tls-key go together", "give both files, or neither");
   if (options.tls_cert.empty()) return std::make_unique<httplib::Server>();
   for (const auto& file : {options.tls_cert, options.tls_key}) {
     if (!std::ifstream(file))
-      throw StartupError("serve: TLS", "cannot read " + file, "check the path and permissions");
+      throw base::Diagnostic("serve: TLS", "cannot read " + file, "check the path and permissions");
   }
   auto server = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
   if (!server->is_valid())
-    throw StartupError("serve: TLS", "cannot load certificate " + options.tls_cert + " with key " + options.tls_key,
+    throw base::Diagnostic("serve: TLS", "cannot load certificate " + options.tls_cert + " with key " + options.tls_key,
                        "both must be PEM files and the key must match the certificate");
   return server;
 }
@@ -148,7 +148,7 @@ void Server::Impl::register_public_routes() {
 Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique<Impl>(std::move(options), log)) {
   auto& self = *impl_;
   if (self.options.flavor != "swapi" && self.options.flavor != "loopback")
-    throw StartupError("serve", "unknown flavor '" + self.options.flavor + "'", "use --flavor swapi or --flavor loopback");
+    throw base::Diagnostic("serve", "unknown flavor '" + self.options.flavor + "'", "use --flavor swapi or --flavor loopback");
   self.store = load_store(self.options);
   self.http = make_http_server(self.options);
   self.scheme = self.options.tls_cert.empty() ? "http" : "https";
@@ -161,7 +161,7 @@ int Server::bind() {
   auto& self = *impl_;
   int port = self.options.port;
   if (port < 0 || port > 65535)
-    throw StartupError("serve", "port " + std::to_string(port) + " is out of range", "use 0..65535 (0 picks a free port)");
+    throw base::Diagnostic("serve", "port " + std::to_string(port) + " is out of range", "use 0..65535 (0 picks a free port)");
   if (port == 0) {
     port = self.http->bind_to_any_port(self.options.host);
     if (port <= 0) port = -1;
@@ -169,7 +169,7 @@ int Server::bind() {
     port = -1;
   }
   if (port < 0)
-    throw StartupError("serve", "cannot listen on " + self.options.host + ":" + std::to_string(self.options.port),
+    throw base::Diagnostic("serve", "cannot listen on " + self.options.host + ":" + std::to_string(self.options.port),
                        "is another server using the port? try --port 0 to pick a free one");
   self.port = port;
   std::string host = self.options.host.find(':') != std::string::npos ? "[" + self.options.host + "]" : self.options.host;
@@ -205,10 +205,10 @@ void Server::write_ready_file() {
       std::ofstream out(temp, std::ios::trunc);
       out << impl_->base_url << "\n";
       if (!out.flush())
-        throw StartupError("serve: --ready-file", "cannot write " + impl_->options.ready_file, {});
+        throw base::Diagnostic("serve: --ready-file", "cannot write " + impl_->options.ready_file, {});
     }
     if (std::rename(temp.c_str(), impl_->options.ready_file.c_str()) != 0)
-      throw StartupError("serve: --ready-file", "cannot write " + impl_->options.ready_file, {});
+      throw base::Diagnostic("serve: --ready-file", "cannot write " + impl_->options.ready_file, {});
   }
 }
 

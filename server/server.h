@@ -11,14 +11,14 @@ namespace swapi::server {
 
 class Server {
  public:
-  // Loads the dataset and keys; throws StartupError when the server cannot be built.
+  // Loads the dataset and keys; throws base::Diagnostic when the server cannot be built.
   Server(ServeOptions options, std::ostream& log);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   // Binds host:port (port 0 picks a free one), finishes the set-up that needs the real URL
-  // (default issuer) and returns the port. Throws StartupError.
+  // (default issuer) and returns the port. Throws base::Diagnostic.
   int bind();
   // Writes the base URL to --ready-file (atomically), if one was given. Called after the
   // banner, so a watcher that sees the file also sees the whole banner.

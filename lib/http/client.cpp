@@ -2,27 +2,12 @@
 
 #include <cctype>
 
+#include "base/ascii.h"
 #include "http/curl_handles.h"
 
 namespace swapi::http {
 
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
-    text.remove_suffix(1);
-  return text;
-}
 
 struct Transfer {
   Response response;
@@ -53,7 +38,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return bytes;  // the blank line ending the block
-  headers.push_back(Header{std::string(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
+  headers.push_back(Header{std::string(base::trim(line.substr(0, colon))), std::string(base::trim(line.substr(colon + 1), " \t\r\n"))});
   return bytes;
 }
 
@@ -88,7 +73,7 @@ void set(CURL* handle, CURLoption option, Value value, const char* what) {
 
 std::optional<std::string_view> Response::header(std::string_view name) const {
   for (const auto& entry : headers) {
-    if (equals_ignoring_case(entry.name, name)) return std::string_view(entry.value);
+    if (base::iequals(entry.name, name)) return std::string_view(entry.value);
   }
   return std::nullopt;
 }

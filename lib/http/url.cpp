@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <cctype>
 
+#include "base/ascii.h"
 #include "http/curl_handles.h"
 #include "http/error.h"
 
@@ -18,12 +19,6 @@ std::string url_part(CURLU* url, CURLUPart part, unsigned flags = 0) {
   return std::string(raw);
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 }  // namespace
 
 UrlParts parse_url(std::string_view url) {
@@ -35,7 +30,7 @@ UrlParts parse_url(std::string_view url) {
   if (rc != CURLUE_OK)
     throw Error(Errc::invalid_url, "'" + text + "' is not a valid absolute URL (" + detail::curl().url_strerror(rc) + ")");
   UrlParts parts;
-  parts.scheme = lower(url_part(handle.get(), CURLUPART_SCHEME));
+  parts.scheme = base::to_lower(url_part(handle.get(), CURLUPART_SCHEME));
   parts.host = url_part(handle.get(), CURLUPART_HOST);
   if (parts.host.size() >= 2 && parts.host.front() == '[' && parts.host.back() == ']')
     parts.host = parts.host.substr(1, parts.host.size() - 2);
@@ -48,7 +43,7 @@ UrlParts parse_url(std::string_view url) {
 }
 
 bool is_loopback_host(std::string_view host) noexcept {
-  std::string name = lower(std::string(host));
+  std::string name = base::to_lower(std::string(host));
   if (!name.empty() && name.back() == '.') name.pop_back();  // "localhost." is the same name
   if (name == "localhost" || name.ends_with(".localhost")) return true;
   in_addr v4{};

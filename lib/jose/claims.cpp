@@ -7,6 +7,8 @@
 #include <ctime>
 #include <sstream>
 
+#include "base/ascii.h"
+#include "base/utc_time.h"
 #include "jose/error.h"
 
 namespace swapi::jose {
@@ -23,12 +25,7 @@ std::string format_time(double seconds) {
     raw << seconds;
     return raw.str();
   }
-  std::time_t whole = static_cast<std::time_t>(std::floor(seconds));
-  std::tm parts{};
-  gmtime_r(&whole, &parts);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
+  return base::format_utc(static_cast<std::time_t>(std::floor(seconds)));
 }
 
 // A NumericDate (RFC 7519 §2): a JSON number, integer or not. nullopt when absent.
@@ -41,15 +38,9 @@ std::optional<double> numeric_date(const json& claims, const char* name) {
   return member->get<double>();
 }
 
-std::string lowercase(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
-
 // RFC 7515 §4.1.9: "application/" may be omitted from a media type in typ.
 std::string media_type_key(std::string_view typ) {
-  std::string lower = lowercase(typ);
+  std::string lower = base::to_lower(typ);
   constexpr std::string_view prefix = "application/";
   if (lower.starts_with(prefix)) lower.erase(0, prefix.size());
   return lower;

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <vector>
 
+#include "base/ascii.h"
 #include "jose/base64url.h"
 #include "jose/strict_json.h"
 
@@ -21,12 +22,6 @@ std::string decode_segment(std::string_view segment, const char* name) {
   return std::move(*bytes);
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 std::string alg_list(std::span<const Alg> algs) {
   std::string text;
   for (Alg alg : algs) {
@@ -39,7 +34,7 @@ std::string alg_list(std::span<const Alg> algs) {
 Alg allowed_alg(const json& header, std::span<const Alg> allowed) {
   const std::string& name = header["alg"].get_ref<const std::string&>();
   // RFC 8725 §3.1: an unsecured token is never accepted, whatever the spelling.
-  if (equals_ignoring_case(name, "none")) {
+  if (base::iequals(name, "none")) {
     throw Error(Errc::alg_not_allowed,
                 "alg \"" + name + "\" (an unsigned token) is never accepted");
   }

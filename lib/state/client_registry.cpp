@@ -11,7 +11,7 @@
 #include "jose/base64url.h"
 #include "jose/error.h"
 #include "jose/strict_json.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "state/state_dir.h"
 
 namespace swapi::server {
@@ -24,14 +24,14 @@ Digest sha256(std::string_view bytes) {
   Digest digest{};
   unsigned int size = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
-    throw StartupError("clients", "SHA-256 failed in OpenSSL");
+    throw base::Diagnostic("clients", "SHA-256 failed in OpenSSL");
   return digest;
 }
 
 std::string random_secret() {
   std::array<unsigned char, 32> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-    throw StartupError("clients", "cannot draw a random client secret from OpenSSL");
+    throw base::Diagnostic("clients", "cannot draw a random client secret from OpenSSL");
   return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
@@ -51,7 +51,7 @@ std::vector<std::string> split_scopes(std::string_view text) {
 }
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
-  throw StartupError("clients " + path, "corrupt: " + why,
+  throw base::Diagnostic("clients " + path, "corrupt: " + why,
                      "fix it, or move it away to get a new default client");
 }
 
@@ -82,17 +82,17 @@ Client parse_client_spec(std::string_view spec) {
   auto first = spec.find(':');
   auto second = first == std::string_view::npos ? first : spec.find(':', first + 1);
   if (second == std::string_view::npos)
-    throw StartupError("--client", quoted + " is not ID:SECRET:SCOPES",
+    throw base::Diagnostic("--client", quoted + " is not ID:SECRET:SCOPES",
                        "e.g. --client ci:s3cret:'read:films read:people'");
   Client client;
   client.id = std::string(spec.substr(0, first));
   client.secret = std::string(spec.substr(first + 1, second - first - 1));
-  if (client.id.empty()) throw StartupError("--client", quoted + " has an empty client id");
-  if (client.secret.empty()) throw StartupError("--client", quoted + " has an empty secret");
+  if (client.id.empty()) throw base::Diagnostic("--client", quoted + " has an empty client id");
+  if (client.secret.empty()) throw base::Diagnostic("--client", quoted + " has an empty secret");
   client.scopes = split_scopes(spec.substr(second + 1));
   for (const auto& scope : client.scopes)
     if (!is_scope_token(scope))
-      throw StartupError("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 §3.3)");
+      throw base::Diagnostic("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 §3.3)");
   return client;
 }
 

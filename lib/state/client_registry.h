@@ -32,7 +32,7 @@ struct Client {
 };
 
 // "ID:SECRET:SCOPES" (scopes separated by spaces or commas, may be empty). Neither ID nor
-// SECRET may contain ':' (scopes do: "read:films"). Throws StartupError("--client", why) for
+// SECRET may contain ':' (scopes do: "read:films"). Throws base::Diagnostic("--client", why) for
 // a missing part, an empty id or secret, or a scope that is not a scope-token.
 Client parse_client_spec(std::string_view spec);
 
@@ -53,7 +53,7 @@ class ClientRegistry {
   std::vector<std::string> all_scopes() const;
 
   nlohmann::json to_json() const;
-  // Throws StartupError("clients <path>", "corrupt: <why>", hint).
+  // Throws base::Diagnostic("clients <path>", "corrupt: <why>", hint).
   static ClientRegistry from_json(std::string_view text, const std::string& path);
   // The default client with a fresh random secret and all default scopes.
   static ClientRegistry generate();
@@ -62,7 +62,7 @@ class ClientRegistry {
   std::vector<Client> clients_;
 };
 
-// <dir>/clients.json, or nullopt when there is none. Throws StartupError when corrupt or
+// <dir>/clients.json, or nullopt when there is none. Throws base::Diagnostic when corrupt or
 // group/world-accessible.
 std::optional<ClientRegistry> load_clients(const std::string& dir);
 // The stored clients, created (with the default client) on first use under the state-dir lock.

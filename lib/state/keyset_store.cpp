@@ -5,7 +5,7 @@
 #include "jose/error.h"
 #include "jose/keygen.h"
 #include "jose/strict_json.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "state/state_dir.h"
 
 namespace swapi::server {
@@ -31,7 +31,7 @@ std::string why_cannot_sign(const jose::Jwk& key) {
 }
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
-  throw StartupError("keyset " + path, "corrupt: " + why,
+  throw base::Diagnostic("keyset " + path, "corrupt: " + why,
                      "restore it from a backup, or move it away to start over with a new keyset");
 }
 

@@ -86,7 +86,7 @@ class Keyset {
   void retire(std::string_view kid);
 
   // The file content (private members included) and its inverse. from_json throws
-  // StartupError("keyset <path>", "corrupt: <why>", hint) for anything not a valid keyset.
+  // base::Diagnostic("keyset <path>", "corrupt: <why>", hint) for anything not a valid keyset.
   nlohmann::json to_json() const;
   static Keyset from_json(std::string_view text, const std::string& path);
 
@@ -97,7 +97,7 @@ class Keyset {
   std::vector<StoredKey> keys_;
 };
 
-// <dir>/keys.json, or nullopt when there is none yet. Throws StartupError for a corrupt or
+// <dir>/keys.json, or nullopt when there is none yet. Throws base::Diagnostic for a corrupt or
 // group/world-accessible file.
 std::optional<Keyset> load_keyset(const std::string& dir);
 

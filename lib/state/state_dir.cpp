@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/errors.h"
+#include "base/diagnostic.h"
 
 namespace swapi::server {
 
@@ -60,7 +60,7 @@ std::string resolve_state_dir(std::string_view explicit_dir, std::string_view sw
   if (!swapi_home.empty()) return std::string(swapi_home);
   if (!xdg_state_home.empty()) return (std::filesystem::path(xdg_state_home) / "swapi").string();
   if (!home.empty()) return (std::filesystem::path(home) / ".local" / "state" / "swapi").string();
-  throw StartupError("state dir", "none of --keys, $SWAPI_HOME, $XDG_STATE_HOME or $HOME is set",
+  throw base::Diagnostic("state dir", "none of --keys, $SWAPI_HOME, $XDG_STATE_HOME or $HOME is set",
                      "pass --keys DIR or set SWAPI_HOME");
 }
 
@@ -80,23 +80,23 @@ void ensure_state_dir(const std::string& dir) {
   for (const auto& component : std::filesystem::path(dir)) {
     partial /= component;
     if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
-      throw StartupError("state dir " + dir, "cannot create " + partial.string() + ": " + errno_text(errno),
+      throw base::Diagnostic("state dir " + dir, "cannot create " + partial.string() + ": " + errno_text(errno),
                          "pass --keys DIR or set SWAPI_HOME to a writable directory");
   }
   struct stat info {};
   if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
-    throw StartupError("state dir " + dir, "not a directory", "pass --keys DIR or set SWAPI_HOME to a directory");
+    throw base::Diagnostic("state dir " + dir, "not a directory", "pass --keys DIR or set SWAPI_HOME to a directory");
 }
 
 StateDirLock::StateDirLock(const std::string& dir) {
   std::string path = state_file(dir, ".lock");
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw StartupError("state dir " + dir, "cannot open " + path + ": " + errno_text(errno));
+  if (fd_ < 0) throw base::Diagnostic("state dir " + dir, "cannot open " + path + ": " + errno_text(errno));
   while (::flock(fd_, LOCK_EX) != 0) {
     if (errno == EINTR) continue;
     int error = errno;
     ::close(fd_);
-    throw StartupError("state dir " + dir, "cannot lock " + path + ": " + errno_text(error));
+    throw base::Diagnostic("state dir " + dir, "cannot lock " + path + ": " + errno_text(error));
   }
 }
 
@@ -110,16 +110,16 @@ std::optional<std::string> read_private_file(const std::string& path, std::strin
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
-    throw StartupError(label, "cannot open: " + errno_text(errno));
+    throw base::Diagnostic(label, "cannot open: " + errno_text(errno));
   }
   FdGuard guard{fd};
   struct stat info {};
-  if (::fstat(fd, &info) != 0) throw StartupError(label, "cannot stat: " + errno_text(errno));
-  if (!S_ISREG(info.st_mode)) throw StartupError(label, "not a regular file");
+  if (::fstat(fd, &info) != 0) throw base::Diagnostic(label, "cannot stat: " + errno_text(errno));
+  if (!S_ISREG(info.st_mode)) throw base::Diagnostic(label, "not a regular file");
   // Private keys and client secrets readable by others are as good as leaked; refuse them
   // the way ssh refuses an unprotected private key file.
   if ((info.st_mode & 077) != 0)
-    throw StartupError(label, "permissions " + octal_mode(info.st_mode) + " are too open: it holds secrets",
+    throw base::Diagnostic(label, "permissions " + octal_mode(info.st_mode) + " are too open: it holds secrets",
                        "chmod 600 " + path);
   std::string content;
   char buffer[8192];
@@ -127,7 +127,7 @@ std::optional<std::string> read_private_file(const std::string& path, std::strin
     ssize_t got = ::read(fd, buffer, sizeof buffer);
     if (got < 0) {
       if (errno == EINTR) continue;
-      throw StartupError(label, "cannot read: " + errno_text(errno));
+      throw base::Diagnostic(label, "cannot read: " + errno_text(errno));
     }
     if (got == 0) break;
     content.append(buffer, static_cast<std::size_t>(got));
@@ -141,7 +141,7 @@ void write_private_file(const std::string& path, std::string_view content, std::
   std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   // O_EXCL: never reuse (or follow a symlink planted at) a temp name; 0600 from creation.
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw StartupError(label, "cannot create " + temp + ": " + errno_text(errno));
+  if (fd < 0) throw base::Diagnostic(label, "cannot create " + temp + ": " + errno_text(errno));
   bool ok = true;
   int error = 0;
   {
@@ -157,7 +157,7 @@ void write_private_file(const std::string& path, std::string_view content, std::
   }
   if (!ok) {
     ::unlink(temp.c_str());
-    throw StartupError(label, "cannot write: " + errno_text(error));
+    throw base::Diagnostic(label, "cannot write: " + errno_text(error));
   }
   // Make the rename itself durable.
   int dir_fd = ::open(parent_dir(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -181,7 +181,7 @@ std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir) {
     defaults.issuer = document.at("issuer").get<std::string>();
     defaults.audiences = document.at("audiences").get<std::vector<std::string>>();
     return defaults;
-  } catch (const StartupError&) {
+  } catch (const base::Diagnostic&) {
     return std::nullopt;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

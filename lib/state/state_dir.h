@@ -13,14 +13,14 @@
 namespace swapi::server {
 
 // explicit_dir, else $SWAPI_HOME, else $XDG_STATE_HOME/swapi, else $HOME/.local/state/swapi.
-// Empty arguments count as unset. Throws StartupError when all are empty.
+// Empty arguments count as unset. Throws base::Diagnostic when all are empty.
 std::string resolve_state_dir(std::string_view explicit_dir, std::string_view swapi_home,
                               std::string_view xdg_state_home, std::string_view home);
 // The same from --keys and the env_* fields the CLI read (never getenv).
 std::string resolve_state_dir(const ServeOptions& options);
 
 // Creates the dir (and missing parents) with mode 0700. An existing dir is left as it is.
-// Throws StartupError naming the dir when it cannot be created or is not a directory.
+// Throws base::Diagnostic naming the dir when it cannot be created or is not a directory.
 void ensure_state_dir(const std::string& dir);
 
 // An exclusive flock on <dir>/.lock for as long as the object lives: every read-modify-write
@@ -29,7 +29,7 @@ void ensure_state_dir(const std::string& dir);
 // description, so two threads of one process exclude each other too.
 class StateDirLock {
  public:
-  explicit StateDirLock(const std::string& dir);  // blocks; throws StartupError
+  explicit StateDirLock(const std::string& dir);  // blocks; throws base::Diagnostic
   ~StateDirLock();
   StateDirLock(const StateDirLock&) = delete;
   StateDirLock& operator=(const StateDirLock&) = delete;
@@ -39,14 +39,14 @@ class StateDirLock {
 };
 
 // The content of a file holding secrets, or nullopt when it does not exist. Throws
-// StartupError("<what> <path>", ...) when it cannot be read, and when its mode lets the group
+// base::Diagnostic("<what> <path>", ...) when it cannot be read, and when its mode lets the group
 // or others read or write it (with the hint "chmod 600 <path>", as ssh does for keys).
 std::optional<std::string> read_private_file(const std::string& path, std::string_view what);
 
 // Replaces path atomically with content: a temp file in the same dir created O_EXCL with mode
 // 0600 (never briefly readable by others), written, fsync'd, renamed over path, then the dir
 // fsync'd so the rename survives a crash. Readers see the old or the new file, never half.
-// Throws StartupError("<what> <path>", ...).
+// Throws base::Diagnostic("<what> <path>", ...).
 void write_private_file(const std::string& path, std::string_view content, std::string_view what);
 
 // What the last `swapi serve` on a state dir used, so `token mint`, `call --scope` and

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <optional>
 
+#include "base/ascii.h"
 #include "jose/jws.h"
 #include "jose/strict_json.h"
 #include "server/web/access_log.h"
@@ -12,14 +13,6 @@
 namespace swapi::server {
 
 namespace {
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
 bool is_b64token(std::string_view token) {
@@ -133,7 +126,7 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
   if (input.authorization_count == 1) {
     std::string_view value = input.authorization;
     std::string_view scheme = value.substr(0, value.find(' '));
-    if (equals_ignoring_case(scheme, "Bearer")) {  // RFC 7235 §2.1: the scheme is case-insensitive
+    if (base::iequals(scheme, "Bearer")) {  // RFC 7235 §2.1: the scheme is case-insensitive
       std::string_view rest = value.substr(scheme.size());
       while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);  // 1*SP
       if (rest.empty())

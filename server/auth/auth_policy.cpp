@@ -6,7 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "state/client_registry.h"  // is_scope_token
-#include "server/errors.h"
+#include "base/ascii.h"
+#include "base/diagnostic.h"
 
 namespace swapi::server {
 
@@ -39,7 +40,7 @@ bool split_pattern(std::string_view pattern, std::string& path, bool& prefix) {
 }
 
 [[noreturn]] void policy_error(std::string_view source, const std::string& problem) {
-  throw StartupError("serve: --policy", std::string(source) + ": " + problem,
+  throw base::Diagnostic("serve: --policy", std::string(source) + ": " + problem,
                      R"(expected {"rules":[{"method":"GET","path":"/api/films*","scopes":["read:films"]}, ...]})");
 }
 
@@ -54,7 +55,7 @@ PolicyRule parse_rule(const nlohmann::json& item, std::size_t number, std::strin
   const auto method = item.find("method");
   if (method == item.end() || !method->is_string()) policy_error(source, where + ": \"method\" must be a string");
   rule.method = method->get<std::string>();
-  for (auto& c : rule.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  rule.method = base::to_upper(rule.method);
   if (!is_known_method(rule.method))
     policy_error(source, where + ": unknown method \"" + method->get<std::string>() + "\"");
 
@@ -103,7 +104,7 @@ AuthPolicy::AuthPolicy(const std::vector<std::string>& public_paths) {
     PolicyRule rule;
     rule.method = "*";
     if (!pattern.starts_with("/") || !split_pattern(pattern, rule.path, rule.prefix))
-      throw StartupError("serve: --public", "'" + pattern + "' is not a path",
+      throw base::Diagnostic("serve: --public", "'" + pattern + "' is not a path",
                          "give an absolute path such as /api/films/1/, or a prefix ending in * such as /api/planets/*");
     rule.requirement.kind = Requirement::Kind::open;
     rule.requirement.rule = "--public " + pattern;
@@ -113,7 +114,7 @@ AuthPolicy::AuthPolicy(const std::vector<std::string>& public_paths) {
 
 void AuthPolicy::load_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw StartupError("serve: --policy", "cannot read " + path, "check the path and permissions");
+  if (!in) throw base::Diagnostic("serve: --policy", "cannot read " + path, "check the path and permissions");
   std::ostringstream text;
   text << in.rdbuf();
   load_text(text.str(), path);

@@ -41,7 +41,7 @@ class AuthPolicy {
   // The default policy plus `public_paths` (each exact or ending in '*').
   explicit AuthPolicy(const std::vector<std::string>& public_paths = {});
 
-  // Adds the rules of a policy document; throws StartupError("serve: --policy", "<file>: <problem>").
+  // Adds the rules of a policy document; throws base::Diagnostic("serve: --policy", "<file>: <problem>").
   void load_file(const std::string& path);
   void load_text(std::string_view json_text, std::string_view source_name);
 

@@ -26,7 +26,7 @@ struct AuthIdentity {
 // The effective issuer and audiences for a server reachable at base_url ("http://h:p").
 AuthIdentity effective_identity(const ServeOptions& options, const std::string& base_url);
 
-// Throws StartupError for a bad --alg, --policy, --public, --jwks-file or --jwks-uri.
+// Throws base::Diagnostic for a bad --alg, --policy, --public, --jwks-file or --jwks-uri.
 // local_public_keys is only used when neither --jwks-uri nor --jwks-file is given. A remote
 // source is started (first fetch) before this returns.
 std::unique_ptr<AuthGuard> make_auth_guard(const ServeOptions& options, const AuthIdentity& identity,

@@ -4,7 +4,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "server/errors.h"
+#include "base/ascii.h"
+#include "base/closest_match.h"
+#include "base/diagnostic.h"
 
 namespace swapi::server {
 
@@ -27,23 +29,6 @@ std::vector<Alg> family_algs(const jose::Jwk& key) {
       return {Alg::HS256, Alg::HS384, Alg::HS512};
   }
   return {};
-}
-
-// Edit distance, case-insensitive: "rs265" is one step from "RS256"'s neighbourhood.
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string key_label(const jose::Jwk& key, std::size_t index) {
@@ -82,21 +67,15 @@ std::vector<Alg> parse_alg_list(const std::vector<std::string>& names) {
       continue;
     }
     std::string known = alg_names(jose::all_algs());
-    if (distance(name, "none") == 0)
-      throw StartupError("serve: --alg", "\"" + name + "\" is never allowed: an unsigned token proves nothing (RFC 8725 §3.1)",
-                         "choose from " + known);
-    std::string_view best;
-    std::size_t best_distance = 3;  // a likely typo is at most two edits away
-    for (Alg candidate : jose::all_algs()) {
-      std::size_t d = distance(name, jose::alg_name(candidate));
-      if (d < best_distance) {
-        best_distance = d;
-        best = jose::alg_name(candidate);
-      }
-    }
+    if (base::iequals(name, "none"))
+      throw base::Diagnostic("serve: --alg", "\"" + name + "\" is never allowed: an unsigned token proves nothing (RFC 8725 §3.1)",
+                             "choose from " + known);
+    std::vector<std::string_view> alg_names_known;
+    for (Alg candidate : jose::all_algs()) alg_names_known.push_back(jose::alg_name(candidate));
+    std::string best = base::closest_match(name, alg_names_known).value_or("");
     std::string hint = best.empty() ? "choose from " + known
-                                    : "did you mean " + std::string(best) + "? (names are case-sensitive; known: " + known + ")";
-    throw StartupError("serve: --alg", "unknown algorithm \"" + name + "\"", hint);
+                                    : "did you mean " + best + "? (names are case-sensitive; known: " + known + ")";
+    throw base::Diagnostic("serve: --alg", "unknown algorithm \"" + name + "\"", hint);
   }
   return algs;
 }
@@ -176,21 +155,21 @@ std::unique_ptr<KeySource> make_local_key_source(std::vector<jose::Jwk> public_k
 std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const AlgPolicy& policy,
                                                  const LogSink& log) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw StartupError("serve: --jwks-file", "cannot read " + path, "check the path and permissions");
+  if (!in) throw base::Diagnostic("serve: --jwks-file", "cannot read " + path, "check the path and permissions");
   std::ostringstream text;
   text << in.rdbuf();
   jose::JwksLoad load;
   try {
     load = jose::parse_jwks(std::string_view(text.str()));
   } catch (const jose::Error& error) {
-    throw StartupError("serve: --jwks-file", path + ": " + error.detail(),
+    throw base::Diagnostic("serve: --jwks-file", path + ": " + error.detail(),
                        R"(the file must be a JWKS: {"keys":[{"kty":"RSA","kid":"...","n":"...","e":"AQAB"}]})");
   }
   for (const auto& why : load.rejected) log("swapi serve: --jwks-file " + path + ": skipped " + why);
   KeySetBuild build = build_key_set(std::move(load.keys), policy, true, 1);
   for (const auto& why : build.skipped) log("swapi serve: --jwks-file " + path + ": skipped " + why);
   if (build.set.keys.empty())
-    throw StartupError("serve: --jwks-file", path + " has no usable key",
+    throw base::Diagnostic("serve: --jwks-file", path + " has no usable key",
                        "each key needs kty, its public members and, for HMAC, a secret of at least the hash size");
   std::string description = describe_set("JWKS file " + path, build.set);
   return std::make_unique<StaticKeySource>(std::move(build.set), std::move(description));

@@ -47,7 +47,7 @@ struct AlgPolicy {
   std::vector<jose::Alg> explicit_algs;  // empty = derived from the keys
 };
 
-// --alg values parsed; an unknown name throws StartupError("serve: --alg", ...) with a
+// --alg values parsed; an unknown name throws base::Diagnostic("serve: --alg", ...) with a
 // "did you mean" hint ("rs256" -> RS256; "none" is explained, not suggested).
 std::vector<jose::Alg> parse_alg_list(const std::vector<std::string>& names);
 
@@ -91,7 +91,7 @@ std::unique_ptr<KeySource> make_local_key_source(std::vector<jose::Jwk> public_k
 
 // --jwks-file: parsed with jose::parse_jwks; each skipped key is reported on `log`
 // ("swapi serve: --jwks-file F: skipped key 2 (kid "x"): why"); oct keys are accepted here
-// (the one place an HMAC secret is explicitly configured). Throws StartupError when the file
+// (the one place an HMAC secret is explicitly configured). Throws base::Diagnostic when the file
 // cannot be read, is not a JWKS, or leaves no usable key.
 std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const AlgPolicy& policy,
                                                  const LogSink& log);

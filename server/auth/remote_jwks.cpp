@@ -4,7 +4,7 @@
 
 #include "http/cache_control.h"
 #include "http/url.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 
 namespace swapi::server {
 
@@ -21,14 +21,14 @@ void check_jwks_url(const std::string& url) {
   try {
     parts = http::parse_url(url);
   } catch (const http::Error& error) {
-    throw StartupError("serve: --jwks-uri", error.detail(), "give an absolute URL such as https://tenant.example/.well-known/jwks.json");
+    throw base::Diagnostic("serve: --jwks-uri", error.detail(), "give an absolute URL such as https://tenant.example/.well-known/jwks.json");
   }
   if (parts.scheme == "https") return;
   if (parts.scheme == "http" && http::is_loopback_host(parts.host)) return;
   if (parts.scheme == "http")
-    throw StartupError("serve: --jwks-uri", "refusing plain http to " + parts.host + ": keys fetched in clear text could be replaced on the way",
+    throw base::Diagnostic("serve: --jwks-uri", "refusing plain http to " + parts.host + ": keys fetched in clear text could be replaced on the way",
                        "use https (http is accepted only for 127.0.0.1, ::1 and localhost)");
-  throw StartupError("serve: --jwks-uri", "unsupported scheme '" + parts.scheme + "' in " + url, "use an https:// URL");
+  throw base::Diagnostic("serve: --jwks-uri", "unsupported scheme '" + parts.scheme + "' in " + url, "use an https:// URL");
 }
 
 RemoteJwks::RemoteJwks(RemoteJwksConfig config, AlgPolicy policy, LogSink log, JwksFetcher fetcher, SteadyClock clock)

@@ -3,7 +3,7 @@
 // createRemoteJWKSet do (DESIGN.md "Key sources").
 //
 //  - https only, except to loopback hosts (127.0.0.0/8, ::1, localhost): anything else is a
-//    StartupError, because a key set fetched in clear text lets anyone on the path mint tokens.
+//    base::Diagnostic, because a key set fetched in clear text lets anyone on the path mint tokens.
 //  - fetched once at start (5 s timeout). If that fails the server still starts, logs a
 //    warning and retries in the background (1 s, 2 s, 4 s ... at most 60 s apart); until a set
 //    arrives every token is refused (401), which is the safe failure; a request meanwhile
@@ -45,12 +45,12 @@ struct RemoteJwksConfig {
 using JwksFetcher = std::function<http::Response(const http::Request&, const http::Options&)>;
 using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
 
-// Checks the URL against the https-or-loopback rule. Throws StartupError("serve: --jwks-uri").
+// Checks the URL against the https-or-loopback rule. Throws base::Diagnostic("serve: --jwks-uri").
 void check_jwks_url(const std::string& url);
 
 class RemoteJwks : public KeySource {
  public:
-  // Checks the URL (StartupError); does not fetch yet. fetcher and clock are injected for
+  // Checks the URL (base::Diagnostic); does not fetch yet. fetcher and clock are injected for
   // tests; the defaults are libcurl (http::fetch) and std::chrono::steady_clock.
   RemoteJwks(RemoteJwksConfig config, AlgPolicy policy, LogSink log, JwksFetcher fetcher = {},
              SteadyClock clock = {});

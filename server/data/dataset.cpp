@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "server/data/embedded_fixtures.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/flavor.h"
 #include "server/options.h"
 #include "server/data/store.h"
@@ -31,7 +31,7 @@ void load_records(Store& store, const std::string& resource, const nlohmann::jso
   try {
     store.load_resource(resource, records);
   } catch (const std::invalid_argument& e) {
-    throw StartupError(kWhat, name + ": " + e.what(), kHint);
+    throw base::Diagnostic(kWhat, name + ": " + e.what(), kHint);
   }
 }
 
@@ -41,7 +41,7 @@ nlohmann::json parse_dataset_file(std::string_view text, const std::string& name
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    throw StartupError(kWhat, name + ": " + without_exception_id(e.what()) + " (byte " + std::to_string(e.byte) + ")",
+    throw base::Diagnostic(kWhat, name + ": " + without_exception_id(e.what()) + " (byte " + std::to_string(e.byte) + ")",
                        kHint);
   }
 }
@@ -57,7 +57,7 @@ std::unique_ptr<Store> load_embedded_dataset() {
       found = true;
     }
     // Only a broken build gets here: CMake embeds every fixtures/swapi/*.json.
-    if (!found) throw StartupError("serve", "the built-in dataset has no " + resource + ".json", "rebuild swapi");
+    if (!found) throw base::Diagnostic("serve", "the built-in dataset has no " + resource + ".json", "rebuild swapi");
   }
   return store;
 }
@@ -68,11 +68,11 @@ std::unique_ptr<Store> load_dataset_dir(const std::string& dir) {
     std::string path = (std::filesystem::path(dir) / (resource + ".json")).string();
     std::ifstream in(path, std::ios::binary);
     if (!in)
-      throw StartupError(kWhat, "cannot read " + path,
+      throw base::Diagnostic(kWhat, "cannot read " + path,
                          "DIR must hold films, people, planets, species, starships and vehicles .json files");
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) throw StartupError(kWhat, "cannot read " + path, {});
+    if (in.bad()) throw base::Diagnostic(kWhat, "cannot read " + path, {});
     load_records(*store, resource, parse_dataset_file(text.str(), path), path);
   }
   return store;

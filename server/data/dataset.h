@@ -12,7 +12,7 @@ namespace swapi::server {
 
 class Store;
 
-// Parses one dataset file's text. Throws StartupError("serve: --data", "<name>: parse error at
+// Parses one dataset file's text. Throws base::Diagnostic("serve: --data", "<name>: parse error at
 // line L, column C: <reason> (byte B)") when it is not JSON; `name` is what the message calls
 // the file (its path).
 nlohmann::json parse_dataset_file(std::string_view text, const std::string& name);
@@ -20,7 +20,7 @@ nlohmann::json parse_dataset_file(std::string_view text, const std::string& name
 // A store holding the dataset compiled into the binary.
 std::unique_ptr<Store> load_embedded_dataset();
 
-// A store holding DIR/<resource>.json for every resource. Throws StartupError naming the
+// A store holding DIR/<resource>.json for every resource. Throws base::Diagnostic naming the
 // file and the parse position, or the bad record ("<file>: record at index 3: ...").
 std::unique_ptr<Store> load_dataset_dir(const std::string& dir);
 

@@ -8,7 +8,7 @@
 #include <system_error>
 #include <unistd.h>
 
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/data/store.h"
 
 namespace swapi::server {
@@ -84,7 +84,7 @@ std::string read_all(int fd, const std::string& path) {
     ssize_t got = ::read(fd, buffer, sizeof buffer);
     if (got < 0) {
       if (errno == EINTR) continue;
-      throw StartupError(std::string(kWhat), "cannot read " + path + ": " + system_reason(errno));
+      throw base::Diagnostic(std::string(kWhat), "cannot read " + path + ": " + system_reason(errno));
     }
     if (got == 0) return text;
     text.append(buffer, static_cast<std::size_t>(got));
@@ -122,24 +122,24 @@ std::optional<json> read_state_file(const std::string& path) {
   Descriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (file.get() < 0) {
     if (errno == ENOENT) return std::nullopt;
-    throw StartupError(std::string(kWhat), "cannot open " + path + ": " + system_reason(errno),
+    throw base::Diagnostic(std::string(kWhat), "cannot open " + path + ": " + system_reason(errno),
                        "check the path and its permissions");
   }
   struct stat info {};
   if (::fstat(file.get(), &info) == 0 && S_ISDIR(info.st_mode))
-    throw StartupError(std::string(kWhat), path + " is a directory", "name a file, e.g. --persist swapi-data.json");
+    throw base::Diagnostic(std::string(kWhat), path + " is a directory", "name a file, e.g. --persist swapi-data.json");
   std::string text = read_all(file.get(), path);
   json::parser_callback_t limit_depth = [&path](int depth, json::parse_event_t event, json&) {
     if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
         depth >= kMaxStateDepth)
-      throw StartupError(std::string(kWhat), path + ": nested deeper than " + std::to_string(kMaxStateDepth) + " levels",
+      throw base::Diagnostic(std::string(kWhat), path + ": nested deeper than " + std::to_string(kMaxStateDepth) + " levels",
                          kCorruptHint);
     return true;
   };
   try {
     return json::parse(text, limit_depth);
   } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
-    throw StartupError(std::string(kWhat), path + ": not valid JSON: " + parse_reason(error.what()), kCorruptHint);
+    throw base::Diagnostic(std::string(kWhat), path + ": not valid JSON: " + parse_reason(error.what()), kCorruptHint);
   }
 }
 
@@ -147,16 +147,16 @@ PersistLock::PersistLock(const std::string& path) {
   std::string lock_path = path + ".lock";
   fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
   if (fd_ < 0)
-    throw StartupError(std::string(kWhat), "cannot create " + lock_path + ": " + system_reason(errno),
+    throw base::Diagnostic(std::string(kWhat), "cannot create " + lock_path + ": " + system_reason(errno),
                        "the directory of the --persist file must be writable");
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     int error = errno;
     ::close(fd_);
     fd_ = -1;
     if (error == EWOULDBLOCK)
-      throw StartupError(std::string(kWhat), path + " is in use by another swapi serve (" + lock_path + " is locked)",
+      throw base::Diagnostic(std::string(kWhat), path + " is in use by another swapi serve (" + lock_path + " is locked)",
                          "stop the other server, or give this one another --persist file");
-    throw StartupError(std::string(kWhat), "cannot lock " + lock_path + ": " + system_reason(error));
+    throw base::Diagnostic(std::string(kWhat), "cannot lock " + lock_path + ": " + system_reason(error));
   }
 }
 
@@ -167,14 +167,14 @@ PersistLock::~PersistLock() {
 std::shared_ptr<PersistLock> attach_persistence(Store& store, const std::string& path) {
   std::string directory = directory_of(path);
   if (::access(directory.c_str(), W_OK) != 0)
-    throw StartupError(std::string(kWhat), "cannot write to the directory " + directory + ": " + system_reason(errno),
+    throw base::Diagnostic(std::string(kWhat), "cannot write to the directory " + directory + ": " + system_reason(errno),
                        "the file is replaced by a rename, so its directory must exist and be writable");
   auto lock = std::make_shared<PersistLock>(path);
   if (auto state = read_state_file(path)) {
     try {
       store.load_json(*state);
     } catch (const std::invalid_argument& error) {
-      throw StartupError(std::string(kWhat), path + ": " + error.what(), kCorruptHint);
+      throw base::Diagnostic(std::string(kWhat), path + ": " + error.what(), kCorruptHint);
     }
   }
   store.set_write_hook([path](const json& next_state) { write_state_file(path, next_state); });

@@ -26,7 +26,7 @@ struct PersistError : std::runtime_error {
 // the file and the system's reason; FILE is then unchanged and FILE.tmp removed.
 void write_state_file(const std::string& path, const nlohmann::json& state);
 
-// The JSON in `path`, or nullopt when the file does not exist. Throws StartupError
+// The JSON in `path`, or nullopt when the file does not exist. Throws base::Diagnostic
 // ("serve: --persist", "<path>: ...") when it cannot be read or is not JSON (with the parse
 // position): a corrupt file is never silently replaced.
 std::optional<nlohmann::json> read_state_file(const std::string& path);
@@ -35,7 +35,7 @@ std::optional<nlohmann::json> read_state_file(const std::string& path);
 // write the same file and lose each other's writes.
 class PersistLock {
  public:
-  explicit PersistLock(const std::string& path);  // StartupError when held elsewhere
+  explicit PersistLock(const std::string& path);  // base::Diagnostic when held elsewhere
   ~PersistLock();
   PersistLock(const PersistLock&) = delete;
   PersistLock& operator=(const PersistLock&) = delete;
@@ -45,7 +45,7 @@ class PersistLock {
 };
 
 // At start-up: takes the lock, loads `path` into the store when it exists (a file of the wrong
-// shape is a StartupError naming the file and the reason), checks that its directory is
+// shape is a base::Diagnostic naming the file and the reason), checks that its directory is
 // writable, and installs the write hook that makes every write durable before it is
 // published. The returned lock must outlive the server.
 std::shared_ptr<PersistLock> attach_persistence(Store& store, const std::string& path);

@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "jose/alg.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/web/route_context.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
@@ -25,7 +25,7 @@ void add_command_line_clients(ClientRegistry& clients, const std::vector<std::st
   for (const auto& spec : specs) {
     Client client = parse_client_spec(spec);
     if (std::find(ids.begin(), ids.end(), client.id) != ids.end())
-      throw StartupError("--client", "client id '" + client.id + "' is given twice");
+      throw base::Diagnostic("--client", "client id '" + client.id + "' is given twice");
     ids.push_back(client.id);
     clients.put(std::move(client));
   }

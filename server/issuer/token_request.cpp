@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/ascii.h"
 #include "jose/base64url.h"
 #include "jose/error.h"
 #include "jose/strict_json.h"
@@ -21,19 +22,6 @@ OAuthError invalid_request(std::string description) {
 
 OAuthError invalid_basic(std::string description) {
   return {401, "invalid_client", std::move(description), true};
-}
-
-std::string lowercase(std::string_view text) {
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 int hex_value(char c) {
@@ -78,7 +66,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
 
 // The media type of a Content-Type header, lowercased, without parameters.
 std::string media_type(std::string_view content_type) {
-  return lowercase(trim(content_type.substr(0, content_type.find(';'))));
+  return base::to_lower(base::trim(content_type.substr(0, content_type.find(';'))));
 }
 
 std::variant<Params, OAuthError> body_params(const httplib::Request& request) {
@@ -109,11 +97,11 @@ std::variant<Params, OAuthError> body_params(const httplib::Request& request) {
 
 // Fills id/secret from "Authorization: Basic ...", or returns the error.
 std::optional<OAuthError> read_basic(std::string_view header, TokenRequest& out) {
-  header = trim(header);
+  header = base::trim(header);
   auto space = header.find(' ');
-  if (space == std::string_view::npos || lowercase(header.substr(0, space)) != "basic")
+  if (space == std::string_view::npos || base::to_lower(header.substr(0, space)) != "basic")
     return invalid_basic("the Authorization header must use the Basic scheme");
-  auto decoded = base64_decode(trim(header.substr(space + 1)));
+  auto decoded = base64_decode(base::trim(header.substr(space + 1)));
   if (!decoded) return invalid_basic("the Basic credentials are not valid base64");
   auto colon = decoded->find(':');
   if (colon == std::string::npos) return invalid_basic("the Basic credentials are not client_id:client_secret");

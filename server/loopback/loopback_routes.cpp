@@ -24,6 +24,7 @@
 #include <optional>
 
 #include "server/flavor.h"
+#include "base/ascii.h"
 #include "server/web/json_response.h"
 #include "server/loopback/loopback_filter.h"
 #include "server/loopback/loopback_query.h"
@@ -119,16 +120,9 @@ std::string shown(const json& value) {
   return text.size() > 60 ? text.substr(0, 57) + "..." : text;
 }
 
-std::string lower(std::string text) {
-  for (auto& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 // application/json, with parameters (charset) and structured-syntax suffixes (+json) allowed.
 bool is_json_media_type(std::string_view content_type) {
-  auto media = lower(std::string(content_type.substr(0, content_type.find(';'))));
+  auto media = base::to_lower(content_type.substr(0, content_type.find(';')));
   while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.pop_back();
   while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.erase(0, 1);
   return media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));

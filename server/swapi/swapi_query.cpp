@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <climits>
 
+#include "base/ascii.h"
+
 namespace swapi::server {
 
 namespace {
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Digits only, value 1..limit; leading zeros allowed ("007" is 7, as Django's int(pk)).
 std::optional<std::size_t> parse_positive(std::string_view text, std::size_t limit) {
@@ -25,7 +26,7 @@ std::optional<std::size_t> parse_positive(std::string_view text, std::size_t lim
 bool contains_lowered(std::string_view haystack, std::string_view lowered_needle) {
   if (lowered_needle.size() > haystack.size()) return false;
   auto found = std::search(haystack.begin(), haystack.end(), lowered_needle.begin(), lowered_needle.end(),
-                           [](char h, char n) { return ascii_lower(h) == n; });
+                           [](char h, char n) { return base::ascii_lower(h) == n; });
   return found != haystack.end();
 }
 
@@ -57,7 +58,7 @@ std::vector<std::string> search_terms(std::string_view search) {
     if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
       flush();
     } else {
-      term += ascii_lower(c);
+      term += base::ascii_lower(c);
     }
   }
   flush();

@@ -5,20 +5,14 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "base/utc_time.h"
+
 namespace swapi::server {
 
 namespace {
 thread_local std::string t_decision;
 thread_local std::chrono::steady_clock::time_point t_start{};
 
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 }  // namespace
 
 void note_decision(std::string_view rule) { t_decision.assign(rule); }
@@ -34,7 +28,7 @@ void AccessLog::write(const httplib::Request& request, const httplib::Response& 
   std::string decision = take_decision();
   std::string line;
   if (json_) {
-    nlohmann::json entry = {{"time", utc_now()},      {"method", request.method},
+    nlohmann::json entry = {{"time", base::format_utc(std::time(nullptr))},      {"method", request.method},
                             {"path", request.path},   {"status", response.status},
                             {"ms", std::round(millis * 100) / 100}};
     if (!decision.empty()) entry["auth"] = decision;
@@ -42,7 +36,7 @@ void AccessLog::write(const httplib::Request& request, const httplib::Response& 
   } else {
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.2fms", millis);
-    line = utc_now() + " " + request.method + " " + request.path + " " +
+    line = base::format_utc(std::time(nullptr)) + " " + request.method + " " + request.path + " " +
            std::to_string(response.status) + " " + duration;
     if (!decision.empty()) line += " auth=" + decision;
   }
@@ -53,7 +47,7 @@ void AccessLog::write(const httplib::Request& request, const httplib::Response& 
 void AccessLog::message(std::string_view text) {
   std::lock_guard lock(mutex_);
   if (json_) {
-    out_ << nlohmann::json{{"time", utc_now()}, {"message", text}}.dump() << '\n' << std::flush;
+    out_ << nlohmann::json{{"time", base::format_utc(std::time(nullptr))}, {"message", text}}.dump() << '\n' << std::flush;
   } else {
     out_ << text << '\n' << std::flush;
   }

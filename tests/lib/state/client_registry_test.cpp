@@ -6,7 +6,7 @@
 
 #include "jose/base64url.h"
 #include "state/client_registry.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "state/state_dir.h"
 #include "tests/support/server_process.h"
 
@@ -15,14 +15,14 @@ using swapi::test::TempDir;
 
 namespace {
 
-StartupError startup_error_of(const std::function<void()>& action) {
+swapi::base::Diagnostic startup_error_of(const std::function<void()>& action) {
   try {
     action();
-  } catch (const StartupError& error) {
+  } catch (const swapi::base::Diagnostic& error) {
     return error;
   }
-  FAIL("no StartupError");
-  return StartupError("", "");
+  FAIL("no swapi::base::Diagnostic");
+  return swapi::base::Diagnostic("", "");
 }
 
 const std::vector<std::string> kAllDefaultScopes = {

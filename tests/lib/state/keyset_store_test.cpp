@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "jose/keygen.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "state/keyset_store.h"
 #include "state/state_dir.h"
 #include "tests/support/server_process.h"
@@ -30,14 +30,14 @@ mode_t file_mode(const std::string& path) {
   return info.st_mode & 07777;
 }
 
-StartupError startup_error_of(const std::function<void()>& action) {
+swapi::base::Diagnostic startup_error_of(const std::function<void()>& action) {
   try {
     action();
-  } catch (const StartupError& error) {
+  } catch (const swapi::base::Diagnostic& error) {
     return error;
   }
-  FAIL("no StartupError");
-  return StartupError("", "");
+  FAIL("no swapi::base::Diagnostic");
+  return swapi::base::Diagnostic("", "");
 }
 
 KeysetError keyset_error_of(const std::function<void()>& action) {

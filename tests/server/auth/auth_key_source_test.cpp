@@ -2,7 +2,7 @@
 // from the keys, --jwks-file loading (skipped keys reported, secrets only from a file).
 #include <doctest/doctest.h>
 
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/auth/key_source.h"
 #include "tests/server/auth/auth_test_tokens.h"
 #include "tests/support/server_process.h"
@@ -12,14 +12,14 @@ using jose::Alg;
 
 namespace {
 
-server::StartupError alg_error(std::vector<std::string> names) {
+swapi::base::Diagnostic alg_error(std::vector<std::string> names) {
   try {
     server::parse_alg_list(names);
-  } catch (const server::StartupError& error) {
+  } catch (const swapi::base::Diagnostic& error) {
     return error;
   }
-  FAIL("expected a StartupError");
-  return server::StartupError("", "");
+  FAIL("expected a swapi::base::Diagnostic");
+  return swapi::base::Diagnostic("", "");
 }
 
 }  // namespace
@@ -87,10 +87,10 @@ TEST_CASE("auth keys: --jwks-file reports skipped keys and refuses a file withou
   test::write_file(dir.file("empty.json"), R"({"keys":[]})");
   try {
     server::make_jwks_file_source(dir.file("empty.json"), {}, [](const std::string&) {});
-    FAIL("expected a StartupError");
-  } catch (const server::StartupError& error) {
+    FAIL("expected a swapi::base::Diagnostic");
+  } catch (const swapi::base::Diagnostic& error) {
     CHECK(error.why == dir.file("empty.json") + " has no usable key");
   }
   test::write_file(dir.file("not.json"), R"([1,2])");
-  CHECK_THROWS_AS(server::make_jwks_file_source(dir.file("not.json"), {}, [](const std::string&) {}), server::StartupError);
+  CHECK_THROWS_AS(server::make_jwks_file_source(dir.file("not.json"), {}, [](const std::string&) {}), swapi::base::Diagnostic);
 }

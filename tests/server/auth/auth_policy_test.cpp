@@ -3,25 +3,24 @@
 #include <doctest/doctest.h>
 
 #include "server/auth/auth_policy.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "tests/support/server_process.h"
 
 using swapi::server::AuthPolicy;
 using swapi::server::Requirement;
-using swapi::server::StartupError;
 using Kind = swapi::server::Requirement::Kind;
 
 namespace {
 
-StartupError policy_error(std::string_view text) {
+swapi::base::Diagnostic policy_error(std::string_view text) {
   AuthPolicy policy;
   try {
     policy.load_text(text, "policy.json");
-  } catch (const StartupError& error) {
+  } catch (const swapi::base::Diagnostic& error) {
     return error;
   }
-  FAIL("expected a StartupError");
-  return StartupError("", "");
+  FAIL("expected a swapi::base::Diagnostic");
+  return swapi::base::Diagnostic("", "");
 }
 
 std::vector<std::string> scopes(const AuthPolicy& policy, std::string_view method, std::string_view path) {
@@ -67,8 +66,8 @@ TEST_CASE("auth policy: --public paths are exact, or prefixes with a trailing *"
 }
 
 TEST_CASE("auth policy: --public must be an absolute path with * only at the end") {
-  CHECK_THROWS_AS(AuthPolicy({"api/films"}), StartupError);
-  CHECK_THROWS_AS(AuthPolicy({"/api/*/1"}), StartupError);
+  CHECK_THROWS_AS(AuthPolicy({"api/films"}), swapi::base::Diagnostic);
+  CHECK_THROWS_AS(AuthPolicy({"/api/*/1"}), swapi::base::Diagnostic);
 }
 
 TEST_CASE("auth policy: policy rules match in order, the first one wins, GET covers HEAD") {
@@ -127,8 +126,8 @@ TEST_CASE("auth policy: an unreadable policy file is a start-up error naming it"
   AuthPolicy policy;
   try {
     policy.load_file("/nonexistent/policy.json");
-    FAIL("expected a StartupError");
-  } catch (const StartupError& error) {
+    FAIL("expected a swapi::base::Diagnostic");
+  } catch (const swapi::base::Diagnostic& error) {
     CHECK(error.why == "cannot read /nonexistent/policy.json");
   }
 }

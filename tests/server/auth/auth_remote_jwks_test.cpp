@@ -3,7 +3,7 @@
 // set kept on failure, bad keys skipped one by one, https-or-loopback.
 #include <doctest/doctest.h>
 
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/auth/remote_jwks.h"
 #include "tests/server/auth/auth_test_tokens.h"
 
@@ -231,12 +231,12 @@ TEST_CASE("remote jwks: https required, http only to loopback hosts") {
   CHECK_NOTHROW(server::check_jwks_url("http://localhost:9000/jwks"));
   try {
     server::check_jwks_url("http://tenant.example/jwks");
-    FAIL("expected a StartupError");
-  } catch (const server::StartupError& error) {
+    FAIL("expected a swapi::base::Diagnostic");
+  } catch (const swapi::base::Diagnostic& error) {
     CHECK(error.what_failed == "serve: --jwks-uri");
     CHECK(error.why == "refusing plain http to tenant.example: keys fetched in clear text could be replaced on the way");
   }
-  CHECK_THROWS_AS(server::check_jwks_url("http://127.0.0.1.evil.example/jwks"), server::StartupError);
-  CHECK_THROWS_AS(server::check_jwks_url("file:///etc/jwks.json"), server::StartupError);
-  CHECK_THROWS_AS(server::check_jwks_url("tenant.example/jwks"), server::StartupError);
+  CHECK_THROWS_AS(server::check_jwks_url("http://127.0.0.1.evil.example/jwks"), swapi::base::Diagnostic);
+  CHECK_THROWS_AS(server::check_jwks_url("file:///etc/jwks.json"), swapi::base::Diagnostic);
+  CHECK_THROWS_AS(server::check_jwks_url("tenant.example/jwks"), swapi::base::Diagnostic);
 }

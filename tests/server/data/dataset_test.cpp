@@ -6,7 +6,7 @@
 #include <set>
 
 #include "server/data/dataset.h"
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/flavor.h"
 #include "server/options.h"
 #include "server/data/store.h"
@@ -14,7 +14,6 @@
 
 using swapi::server::load_dataset_dir;
 using swapi::server::load_embedded_dataset;
-using swapi::server::StartupError;
 
 namespace {
 
@@ -26,14 +25,14 @@ void copy_fixtures(const swapi::test::TempDir& dir) {
     std::filesystem::copy_file(entry.path(), dir.path() / entry.path().filename());
 }
 
-StartupError startup_error(const std::string& dir) {
+swapi::base::Diagnostic startup_error(const std::string& dir) {
   try {
     load_dataset_dir(dir);
-  } catch (const StartupError& e) {
+  } catch (const swapi::base::Diagnostic& e) {
     return e;
   }
-  FAIL("no StartupError");
-  return StartupError("", "");
+  FAIL("no swapi::base::Diagnostic");
+  return swapi::base::Diagnostic("", "");
 }
 
 }  // namespace

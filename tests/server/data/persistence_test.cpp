@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "server/errors.h"
+#include "base/diagnostic.h"
 #include "server/data/persistence.h"
 #include "server/data/store.h"
 #include "tests/support/server_process.h"
@@ -13,7 +13,6 @@ using swapi::server::attach_persistence;
 using swapi::server::PersistError;
 using swapi::server::PersistLock;
 using swapi::server::read_state_file;
-using swapi::server::StartupError;
 using swapi::server::Store;
 using swapi::server::write_state_file;
 using swapi::test::read_file;
@@ -33,7 +32,7 @@ json small_state() {
   };
 }
 
-// The reason of the StartupError `attach_persistence` throws for a file holding `content`.
+// The reason of the swapi::base::Diagnostic `attach_persistence` throws for a file holding `content`.
 std::string attach_error(const std::string& content) {
   TempDir dir;
   auto path = dir.file("state.json");
@@ -41,7 +40,7 @@ std::string attach_error(const std::string& content) {
   Store store;
   try {
     attach_persistence(store, path);
-  } catch (const StartupError& e) {
+  } catch (const swapi::base::Diagnostic& e) {
     CHECK(e.what_failed == "serve: --persist");
     CHECK(e.why.rfind(path + ": ", 0) == 0);  // names the file
     CHECK(e.hint.find("never overwrites") != std::string::npos);
@@ -145,8 +144,8 @@ TEST_CASE("persistence: a directory is not a persist file") {
   Store store;
   try {
     attach_persistence(store, dir.path().string());
-    FAIL("expected StartupError");
-  } catch (const StartupError& e) {
+    FAIL("expected swapi::base::Diagnostic");
+  } catch (const swapi::base::Diagnostic& e) {
     CHECK(e.why == dir.path().string() + " is a directory");
   }
 }
@@ -157,8 +156,8 @@ TEST_CASE("persistence: a missing directory is refused at start, not at the firs
   auto path = dir.file("no/such/dir/state.json");
   try {
     attach_persistence(store, path);
-    FAIL("expected StartupError");
-  } catch (const StartupError& e) {
+    FAIL("expected swapi::base::Diagnostic");
+  } catch (const swapi::base::Diagnostic& e) {
     CHECK(e.why == "cannot write to the directory " + dir.file("no/such/dir") + ": No such file or directory");
   }
 }
@@ -169,8 +168,8 @@ TEST_CASE("persistence: two servers cannot share one file") {
   PersistLock first(path);
   try {
     PersistLock second(path);
-    FAIL("expected StartupError");
-  } catch (const StartupError& e) {
+    FAIL("expected swapi::base::Diagnostic");
+  } catch (const swapi::base::Diagnostic& e) {
     CHECK(e.why == path + " is in use by another swapi serve (" + path + ".lock is locked)");
   }
 }
