@@ -50,12 +50,6 @@ GuardDecision invalid_request(std::string code, std::string detail) {
   return refuse(Challenge::Kind::invalid_request, std::move(code), std::move(detail));
 }
 
-std::optional<double> numeric_date(const nlohmann::json& claims, const char* name) {
-  auto member = claims.find(name);
-  if (member == claims.end() || !member->is_number()) return std::nullopt;
-  return member->get<double>();
-}
-
 std::string kid_of(std::string_view token) {
   try {
     auto header = jose::parse_compact(token).header;
@@ -229,10 +223,13 @@ std::shared_ptr<const VerifiedToken> AuthGuard::verify(std::string_view token, c
     return nullptr;
   }
   verified->header = std::move(jws->header);
-  verified->exp = numeric_date(verified->claims, "exp");
-  verified->nbf = numeric_date(verified->claims, "nbf");
-  verified->iat = numeric_date(verified->claims, "iat");
   for (const auto& scope : jose::extract_scopes(verified->claims)) verified->scopes.push_back(scope);  // set: sorted
+  try {
+    // Read first, so the cache entry never outlives exp even when another rule fails now.
+    verified->times = jose::read_times(verified->claims);
+  } catch (const jose::Error&) {
+    // A non-number date: validate_claims below refuses it as malformed.
+  }
   try {
     jose::validate_claims(verified->header, verified->claims, settings_.claims, now);
     verified->claims_valid = true;
@@ -247,12 +244,8 @@ std::shared_ptr<const VerifiedToken> AuthGuard::verify(std::string_view token, c
 
 bool AuthGuard::claims_hold(const VerifiedToken& token, std::int64_t now, GuardDecision& refusal) const {
   if (token.claims_valid) {
-    // The time rules of jose::validate_claims, on the NumericDates read at verification.
-    double current = static_cast<double>(now);
-    double leeway = static_cast<double>(settings_.claims.leeway.count());
-    bool in_time = !(token.exp && current >= *token.exp + leeway) && !(token.nbf && *token.nbf > current + leeway) &&
-                   !(token.iat && *token.iat > current + leeway);
-    if (in_time) return true;
+    // Everything but time held at verification; jose's time rules on the NumericDates read then.
+    if (jose::times_hold(token.times, settings_.claims, now)) return true;
   }
   // Something fails: jose gives the exact rule and sentence.
   try {

@@ -134,8 +134,8 @@ void TokenCache::insert(const TokenDigest& key, std::shared_ptr<const VerifiedTo
   if (limits_.capacity == 0 || !token) return;
   // floor(exp): an entry dies no later than the token (a fractional exp rounds down).
   std::int64_t expires_at = std::numeric_limits<std::int64_t>::max();
-  if (token->exp) {
-    double exp = std::floor(*token->exp);
+  if (token->times.exp) {
+    double exp = std::floor(*token->times.exp);
     if (exp < 9.2e18) expires_at = exp > -9.2e18 ? static_cast<std::int64_t>(exp) : std::numeric_limits<std::int64_t>::min();
   }
   if (now >= expires_at) return;  // never outlives exp

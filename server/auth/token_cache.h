@@ -23,6 +23,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jose/claims.h"
+
 #include "jose/error.h"
 
 namespace swapi::server {
@@ -38,7 +40,7 @@ struct VerifiedToken {
   std::vector<std::string> scopes;  // sorted, unique (jose::extract_scopes)
   // The NumericDates (RFC 7519 §2) when present and numeric, read once so a cache hit can
   // re-check the time rules without walking the JSON.
-  std::optional<double> exp, nbf, iat;
+  jose::TokenTimes times;
   // jose::validate_claims passed when the token was verified: the rules that do not depend on
   // time (iss, aud, typ, claim types) hold for good, only the time rules are re-checked.
   bool claims_valid = false;

@@ -58,7 +58,9 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   self.issuer = std::move(issuer);
   self.audiences = audiences.empty() ? std::vector<std::string>{std::string(kDefaultAudience)} : std::move(audiences);
   self.clock = std::move(clock);
-  self.state_dir = resolve_state_dir(options);
+  // The state dir from --keys and the environment the CLI read (never getenv here).
+  self.state_dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
+                                     options.env_home);
   // Parse --client before touching the disk, so a typo costs no key generation.
   ClientRegistry extra;
   add_command_line_clients(extra, options.clients);

@@ -324,11 +324,6 @@ TEST_CASE("resolve_state_dir: --keys, then SWAPI_HOME, then XDG_STATE_HOME/swapi
   CHECK(resolve_state_dir("", "", "", "/h") == "/h/.local/state/swapi");
   auto error = startup_error_of([] { resolve_state_dir("", "", "", ""); });
   CHECK(error.why == "none of --keys, $SWAPI_HOME, $XDG_STATE_HOME or $HOME is set");
-
-  ServeOptions options;
-  options.env_home = "/home/leia";
-  options.env_xdg_state_home = "/state";
-  CHECK(resolve_state_dir(options) == "/state/swapi");
 }
 
 TEST_CASE("recorded defaults round-trip and a broken record reads as none") {
