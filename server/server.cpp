@@ -17,7 +17,7 @@
 #include "server/web/json_response.h"
 #include "server/openapi.h"
 #include "server/auth/request_guard.h"
-#include "server/web/route_context.h"
+#include "server/web/base_url.h"
 #include "server/data/store.h"
 
 namespace swapi::server {

@@ -108,16 +108,6 @@ void check_audience(const json& claims, const std::vector<std::string>& expected
   fail(Errc::wrong_aud, "aud " + aud->dump() + " does not contain " + wanted);
 }
 
-void split_into(std::string_view text, std::set<std::string>& scopes) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) scopes.emplace(text.substr(start, end - start));
-    start = end + 1;
-  }
-}
-
 }  // namespace
 
 TokenTimes read_times(const json& claims) {
@@ -150,29 +140,6 @@ void validate_claims(const json& header, const json& claims, const ClaimsPolicy&
   check_times(read_times(claims), policy, now);
   check_issuer(claims, policy.issuer);
   check_audience(claims, policy.audiences);
-}
-
-std::set<std::string> extract_scopes(const json& claims) {
-  std::set<std::string> scopes;
-  if (!claims.is_object()) return scopes;
-  auto scope = claims.find("scope");
-  if (scope != claims.end() && scope->is_string()) split_into(scope->get_ref<const std::string&>(), scopes);
-  auto scp = claims.find("scp");
-  if (scp != claims.end()) {
-    if (scp->is_string()) split_into(scp->get_ref<const std::string&>(), scopes);
-    if (scp->is_array()) {
-      for (const json& entry : *scp) {
-        if (entry.is_string()) scopes.insert(entry.get<std::string>());
-      }
-    }
-  }
-  auto permissions = claims.find("permissions");
-  if (permissions != claims.end() && permissions->is_array()) {
-    for (const json& entry : *permissions) {
-      if (entry.is_string()) scopes.insert(entry.get<std::string>());
-    }
-  }
-  return scopes;
 }
 
 }  // namespace swapi::jose

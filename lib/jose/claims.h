@@ -1,5 +1,5 @@
 #pragma once
-// JWT claim validation (RFC 7519 §4.1, RFC 9068 §4) and scope extraction.
+// JWT claim validation (RFC 7519 §4.1, RFC 9068 §4). Scopes: jose/scopes.h.
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -40,9 +40,5 @@ bool times_hold(const TokenTimes& times, const ClaimsPolicy& policy, std::int64_
 // now is Unix seconds, injected so tests use a fixed clock.
 void validate_claims(const nlohmann::json& header, const nlohmann::json& claims,
                      const ClaimsPolicy& policy, std::int64_t now);
-
-// Union of "scope" (space-separated string), "scp" (string or array of strings) and
-// "permissions" (array of strings, Auth0 RBAC). Members of other types are ignored.
-std::set<std::string> extract_scopes(const nlohmann::json& claims);
 
 }  // namespace swapi::jose

@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include "jose/base64url.h"
+#include "jose/digest.h"
 #include "jose/jwk.h"
 #include "jose/key_material.h"
 #include "jose/openssl_util.h"
@@ -122,13 +123,8 @@ std::string thumbprint(const Jwk& key) {
       canonical = R"({"k":")" + members["k"].get<std::string>() + R"(","kty":"oct"})";
       break;
   }
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(canonical.data(), canonical.size(), digest.data(), &length, EVP_sha256(),
-                 nullptr) != 1) {
-    detail::throw_openssl(Errc::crypto_error, "cannot hash the JWK thumbprint");
-  }
-  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), length));
+  Sha256 digest = sha256(canonical);
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 }  // namespace swapi::jose

@@ -7,6 +7,7 @@
 
 #include "base/ascii.h"
 #include "jose/jws.h"
+#include "jose/scopes.h"
 #include "jose/strict_json.h"
 #include "server/web/access_log.h"
 
@@ -171,18 +172,14 @@ GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& 
   if (!claims_hold(*verified, now, refusal)) return refusal;
 
   if (requirement.kind == Requirement::Kind::scopes) {
-    std::string missing;
+    std::vector<std::string> missing;
     for (const auto& scope : requirement.scopes) {
-      if (verified->has_scope(scope)) continue;
-      if (!missing.empty()) missing += ' ';
-      missing += scope;
+      if (!verified->has_scope(scope)) missing.push_back(scope);
     }
-    if (!missing.empty()) {
-      std::string needed;
-      for (const auto& scope : requirement.scopes) needed += (needed.empty() ? "" : " ") + scope;
+    if (!missing.empty())
       return refuse(Challenge::Kind::insufficient_scope, "insufficient_scope",
-                    "the token lacks scope " + missing + " (from scope, scp or permissions)", needed);
-    }
+                    "the token lacks scope " + jose::join_scopes(missing) + " (from scope, scp or permissions)",
+                    jose::join_scopes(requirement.scopes));
   }
   return allow("ok");
 }

@@ -24,12 +24,14 @@
 #include <nlohmann/json.hpp>
 
 #include "jose/claims.h"
+#include "jose/digest.h"
 
 #include "jose/error.h"
+#include "jose/scopes.h"
 
 namespace swapi::server {
 
-using TokenDigest = std::array<unsigned char, 32>;
+using TokenDigest = jose::Sha256;
 
 // SHA-256 of the token text.
 TokenDigest digest_token(std::string_view token);

@@ -7,7 +7,7 @@
 
 #include "jose/alg.h"
 #include "base/diagnostic.h"
-#include "server/web/route_context.h"
+#include "server/web/base_url.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
 
