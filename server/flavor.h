@@ -19,15 +19,11 @@ struct FlavorContext {
   std::string fallback_host;  // host:port to link to when a request has no Host header
 };
 
-// The dataset named by options.data_dir, or the one compiled into the binary. Throws
-// base::Diagnostic naming the file and position of a broken one. (server/dataset.cpp)
-std::unique_ptr<Store> load_store(const ServeOptions& options);
-
-// swapi.dev flavor (server/swapi_routes.cpp).
+// swapi.dev flavor (server/swapi/swapi_routes.cpp).
 void register_swapi_routes(httplib::Server& http, const FlavorContext& context);
 nlohmann::json swapi_openapi_paths(const Store& store);
 
-// LoopBack 3 flavor (server/loopback_routes.cpp). With options.persist_file set, loads it at
+// LoopBack 3 flavor (server/loopback/loopback_routes.cpp). With options.persist_file set, loads it at
 // start (base::Diagnostic if corrupt) and makes each write durable before answering.
 void register_loopback_routes(httplib::Server& http, const FlavorContext& context,
                               const ServeOptions& options);

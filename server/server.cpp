@@ -11,6 +11,7 @@
 #include "server/web/access_log.h"
 #include "server/auth/auth_setup.h"
 #include "base/diagnostic.h"
+#include "server/data/dataset.h"
 #include "server/flavor.h"
 #include "state/client_registry.h"
 #include "server/issuer/issuer.h"
@@ -149,7 +150,7 @@ Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique
   auto& self = *impl_;
   if (self.options.flavor != "swapi" && self.options.flavor != "loopback")
     throw base::Diagnostic("serve", "unknown flavor '" + self.options.flavor + "'", "use --flavor swapi or --flavor loopback");
-  self.store = load_store(self.options);
+  self.store = load_store(self.options.data_dir);
   self.http = make_http_server(self.options);
   self.scheme = self.options.tls_cert.empty() ? "http" : "https";
   self.configure_http();

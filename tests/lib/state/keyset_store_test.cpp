@@ -12,6 +12,7 @@
 
 #include "jose/keygen.h"
 #include "base/diagnostic.h"
+#include "jose/key_policy.h"
 #include "state/keyset_store.h"
 #include "state/state_dir.h"
 #include "tests/support/server_process.h"
