@@ -1,7 +1,8 @@
 // OpenAPI 3 path items for exactly the routes register_loopback_routes serves
 // (server/loopback_routes.cpp). The document (openapi.cpp) adds the bearerAuth security
 // requirement globally when auth is on, so the items only list 401/403.
-#include "server/flavor.h"
+#include "server/loopback/loopback_openapi.h"
+
 #include "server/loopback/loopback_filter.h"
 #include "server/data/resource_schema.h"
 #include "server/data/store.h"

@@ -17,13 +17,14 @@
 // integer ("abc", "0", "1.5", 10^30) names no record: 404 MODEL_NOT_FOUND, exists=false,
 // DELETE count 0 — the same answer as for an id that is simply absent.
 // A trailing slash is accepted everywhere (Express's default routing, as LoopBack's).
+#include "server/loopback/loopback_routes.h"
+
 #include <httplib.h>
 
 #include <array>
 #include <climits>
 #include <optional>
 
-#include "server/flavor.h"
 #include "base/ascii.h"
 #include "server/web/json_response.h"
 #include "server/loopback/loopback_filter.h"

@@ -1,6 +1,7 @@
 // OpenAPI 3 path items for the routes register_swapi_routes serves. The document (openapi.cpp)
 // adds the bearerAuth security requirement globally, so the items only list 401/403.
-#include "server/flavor.h"
+#include "server/swapi/swapi_openapi.h"
+
 #include "server/data/resource_schema.h"
 #include "server/data/store.h"
 #include "server/web/openapi_parts.h"

@@ -1,10 +1,11 @@
 // The swapi.dev flavor (DESIGN.md "HTTP surface"): GET /api/, /api/{res}/ (pages of 10 with
 // ?page= and ?search=), /api/{res}/{id}/, /api/{res}/schema; trailing slash optional.
+#include "server/swapi/swapi_routes.h"
+
 #include <httplib.h>
 
 #include <array>
 
-#include "server/flavor.h"
 #include "server/web/json_response.h"
 #include "server/data/resource_schema.h"
 #include "server/web/api_path.h"

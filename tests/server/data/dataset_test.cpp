@@ -7,7 +7,6 @@
 
 #include "server/data/dataset.h"
 #include "base/diagnostic.h"
-#include "server/flavor.h"
 #include "server/options.h"
 #include "server/data/store.h"
 #include "tests/support/server_process.h"
