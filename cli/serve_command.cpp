@@ -39,6 +39,8 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
   cmd.add_option("--issuer", o.issuer, "Expected iss, exact (default: this server's URL + '/')")->group(auth);
   cmd.add_option("--audience", o.audiences, "Expected aud, repeatable (default https://starwarsapi.com)")->group(auth);
   auto* uri = cmd.add_option("--jwks-uri", o.jwks_uri, "Trust the keys published at this JWKS URL (https, or http to loopback)")->group(auth);
+  cmd.add_option("--jwks-proxy", o.jwks_proxy, "Fetch an https --jwks-uri through this proxy (http://HOST:PORT, socks5h://...); "
+                 "http_proxy and the other proxy variables are never used")->needs(uri)->group(auth);
   auto* file = cmd.add_option("--jwks-file", o.jwks_file, "Trust the public keys in this JWKS file")
       ->check(CLI::ExistingFile)->group(auth);
   uri->excludes(file);
