@@ -1,9 +1,10 @@
 // --jwks-uri against a second, in-process HTTP server that publishes keys: rotation via one
 // refetch on an unknown kid, the last good set kept when the issuer is down, the refetch rate
-// limit, recovery when the issuer comes up after the server, https-or-loopback, and a slow
-// issuer that never holds up a request.
+// limit, recovery when the issuer comes up after the server, https-or-loopback, a slow issuer
+// that never holds up a request, and a clean stop on SIGTERM.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <functional>
 #include <future>
 #include <thread>
@@ -172,4 +173,32 @@ TEST_CASE("auth remote jwks: a slow issuer never holds up a request: known kids 
   publisher.release();
   CHECK(eventually([&] { return status_with(server, rotated) == 200; }));
   CHECK(publisher.fetches.load() == 2);
+}
+
+// The refresher thread used to start before SIGTERM was blocked, so the signal could land on
+// it and kill the process (exit 143) instead of stopping it.
+TEST_CASE("auth remote jwks: SIGTERM stops serve --jwks-uri cleanly, 5 runs of 5") {
+  KeyPublisher publisher({rsa_key()});
+  for (int run = 0; run < 5; ++run) {
+    CAPTURE(run);
+    ServerProcess server({"--jwks-uri", publisher.url(), "--issuer", kIssuer});
+    CHECK(server.stop(SIGTERM) == 0);
+    CHECK(server.log().find("swapi serve: SIGTERM received, stopping; requests in flight finish first\n") != std::string::npos);
+    CHECK(server.log().ends_with("swapi serve: stopped\n"));
+  }
+}
+
+// A SIGTERM that arrives while serve is still starting (here: its first JWKS fetch hangs) is
+// kept until the server runs, then stops it: it is never lost, nor fatal.
+TEST_CASE("auth remote jwks: SIGTERM during start-up stops serve once it is up, exit 0") {
+  KeyPublisher publisher({rsa_key()});
+  publisher.hold();
+  auto server = ServerProcess::starting({"--jwks-uri", publisher.url(), "--issuer", kIssuer});
+  REQUIRE(eventually([&] { return publisher.fetches.load() == 1; }));  // serve is inside its first fetch
+  server->send(SIGTERM);
+  publisher.release();
+  auto code = server->wait_exit(std::chrono::seconds(10));
+  REQUIRE(code.has_value());
+  CHECK(*code == 0);
+  CHECK(server->log().ends_with("swapi serve: stopped\n"));
 }
