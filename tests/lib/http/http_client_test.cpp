@@ -51,6 +51,15 @@ Errc error_code(const swapi::http::Request& request, const swapi::http::Options&
   return Errc::transfer_failed;
 }
 
+// GET /slow answers only once the test sets `release`: it waits for the test to finish with it
+// (bounded, so a broken test cannot hang the run).
+void answer_slowly(LocalServer& local, std::atomic<bool>& release) {
+  local.server.Get("/slow", [&release](const httplib::Request&, httplib::Response& response) {
+    for (int i = 0; i < 500 && !release; ++i) std::this_thread::sleep_for(10ms);
+    response.set_content("late", "text/plain");
+  });
+}
+
 }  // namespace
 
 TEST_CASE("http client: GET returns status, headers and body; request headers are sent") {
@@ -123,11 +132,7 @@ TEST_CASE("http client: a body over the limit is too_large") {
 TEST_CASE("http client: a server that does not answer in time is a timeout") {
   LocalServer local;
   std::atomic<bool> release{false};
-  local.server.Get("/slow", [&release](const httplib::Request&, httplib::Response& response) {
-    // Waits for the test to finish with it (bounded, so a broken test cannot hang the run).
-    for (int i = 0; i < 500 && !release; ++i) std::this_thread::sleep_for(10ms);
-    response.set_content("late", "text/plain");
-  });
+  answer_slowly(local, release);
   swapi::http::Request request;
   request.url = local.url("/slow");
   swapi::http::Options options;
@@ -194,10 +199,7 @@ TEST_CASE("http client: Options::proxy is used when given, but never for a loopb
 TEST_CASE("http client: Options::cancel aborts a transfer in progress") {
   LocalServer local;
   std::atomic<bool> release{false};
-  local.server.Get("/slow", [&release](const httplib::Request&, httplib::Response& response) {
-    for (int i = 0; i < 500 && !release; ++i) std::this_thread::sleep_for(10ms);
-    response.set_content("late", "text/plain");
-  });
+  answer_slowly(local, release);
   swapi::http::Request request;
   request.url = local.url("/slow");
   swapi::http::Options options;
