@@ -4,7 +4,9 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
 #include <fstream>
+#include <mutex>
 #include <ostream>
 #include <thread>
 
@@ -71,6 +73,11 @@ struct Server::Impl {
   std::string scheme;
   std::string base_url;
   int port = 0;
+
+  std::mutex run_mutex;  // orders run() and stop(): a stop that comes first is never lost
+  bool stop_requested = false;
+  bool run_called = false;
+  std::atomic<bool> run_ended{false};
 
   Impl(ServeOptions opts, std::ostream& log_stream)
       : options(std::move(opts)), log(log_stream, options.log_format == "json") {}
@@ -215,9 +222,35 @@ void Server::write_ready_file() {
   }
 }
 
-void Server::run() { impl_->http->listen_after_bind(); }
+void Server::run() {
+  auto& self = *impl_;
+  {
+    std::lock_guard lock(self.run_mutex);
+    if (self.stop_requested) {
+      self.log.message("swapi serve: stopped");
+      return;
+    }
+    self.run_called = true;
+  }
+  self.http->listen_after_bind();
+  self.run_ended = true;
+  self.log.message("swapi serve: stopped");
+}
 
-void Server::stop() { impl_->http->stop(); }
+void Server::stop(std::string_view why) {
+  auto& self = *impl_;
+  {
+    std::lock_guard lock(self.run_mutex);
+    if (!why.empty() && !self.stop_requested)
+      self.log.message("swapi serve: " + std::string(why) + ", stopping; requests in flight finish first");
+    self.stop_requested = true;
+    if (!self.run_called) return;  // run() will see the request and not serve at all
+  }
+  // cpp-httplib 0.11.4's stop() does nothing until listen_after_bind() has set its running
+  // flag, its first statement: wait for that (or for run() to have ended) so the stop holds.
+  while (!self.http->is_running() && !self.run_ended) std::this_thread::yield();
+  self.http->stop();
+}
 
 const std::string& Server::base_url() const { return impl_->base_url; }
 
