@@ -123,7 +123,7 @@ void AuthPolicy::load_text(std::string_view json_text, std::string_view source_n
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, or out_of_range 406 for 1E400
     // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 3, ..."
     std::string what = error.what();
     auto bracket = what.find("] ");

@@ -43,6 +43,8 @@ nlohmann::json parse_dataset_file(std::string_view text, const std::string& name
   } catch (const nlohmann::json::parse_error& e) {
     throw StartupError(kWhat, name + ": " + without_exception_id(e.what()) + " (byte " + std::to_string(e.byte) + ")",
                        kHint);
+  } catch (const nlohmann::json::exception& e) {  // out_of_range 406: a number beyond double range
+    throw StartupError(kWhat, name + ": " + without_exception_id(e.what()), kHint);
   }
 }
 

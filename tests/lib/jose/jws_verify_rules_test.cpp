@@ -142,6 +142,14 @@ TEST_CASE("duplicate member in the header, also nested, is malformed") {
   CHECK(nested.detail() == "header has a duplicate member \"a\" (RFC 7515 §5.2)");
 }
 
+TEST_CASE("a header number beyond double range is malformed, any signature (it was a foreign exception)") {
+  Error error = rejection(compact(R"({"alg":"RS256","x":1E400})", kClaims, "sig"), trusted_rsa(), {Alg::RS256});
+  CHECK(error.code() == Errc::malformed);
+  CHECK(error.detail() == "header is not valid JSON: number overflow parsing '1E400'");
+  CHECK(thrown_code([] { parse_compact(compact(R"({"alg":"RS256","kid":"k","n":-1e400})", kClaims, "")); }) ==
+        Errc::malformed);
+}
+
 TEST_CASE("alg none, None and NONE are alg_not_allowed even when an HMAC key is trusted") {
   std::vector<Jwk> keys{shared_key(Alg::HS256), public_part(rsa())};
   for (const char* spelling : {"none", "None", "NONE", "nOnE"}) {

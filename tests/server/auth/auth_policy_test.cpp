@@ -123,6 +123,11 @@ TEST_CASE("auth policy: file errors name the file and the problem") {
         "policy.json: rule 1: \"scopes\" must be an array of strings");
 }
 
+TEST_CASE("auth policy: a number beyond double range is 'not valid JSON', not a library exception") {
+  CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/api/","scopes":[],"x":1E400}]})").why ==
+        "policy.json: not valid JSON: number overflow parsing '1E400'");
+}
+
 TEST_CASE("auth policy: an unreadable policy file is a start-up error naming it") {
   AuthPolicy policy;
   try {

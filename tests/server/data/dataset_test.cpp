@@ -129,6 +129,15 @@ TEST_CASE("dataset: a broken --data file is named with the parse position") {
   CHECK_FALSE(error.hint.empty());
 }
 
+TEST_CASE("dataset: a number beyond double range in a --data file is a start-up error, not a library exception") {
+  swapi::test::TempDir dir;
+  copy_fixtures(dir);
+  swapi::test::write_file(dir.file("planets.json"), R"([{"id": 1, "diameter": 1E400}])");
+  auto error = startup_error(dir.path().string());
+  CHECK(error.what_failed == "serve: --data");
+  CHECK(error.why == dir.file("planets.json") + ": number overflow parsing '1E400'");
+}
+
 TEST_CASE("dataset: a bad record in a --data file is named with its index") {
   swapi::test::TempDir dir;
   copy_fixtures(dir);

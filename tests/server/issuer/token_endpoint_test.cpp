@@ -82,6 +82,13 @@ TEST_CASE("JSON bodies: an object of strings, duplicates refused") {
   CHECK(error.error == "invalid_request");
 }
 
+TEST_CASE("JSON bodies: a number beyond double range is invalid_request, not a library exception") {
+  auto error = refused(post(R"({"grant_type":"client_credentials","x":1E400})", "application/json"));
+  CHECK(error.status == 400);
+  CHECK(error.error == "invalid_request");
+  CHECK(error.description == "JSON body is not valid JSON: number overflow parsing '1E400'");
+}
+
 TEST_CASE("HTTP Basic credentials are form-urlencoded inside base64 (RFC 6749 §2.3.1)") {
   auto request = post("grant_type=client_credentials");
   request.set_header("Authorization", basic("my%3Aclient:p%40ss+word"));
