@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "state/client_registry.h"  // is_scope_token
+#include "server/auth/request_guard.h"  // is_guarded_path
 #include "server/errors.h"
 
 namespace swapi::server {
@@ -105,6 +106,10 @@ AuthPolicy::AuthPolicy(const std::vector<std::string>& public_paths) {
     if (!pattern.starts_with("/") || !split_pattern(pattern, rule.path, rule.prefix))
       throw StartupError("serve: --public", "'" + pattern + "' is not a path",
                          "give an absolute path such as /api/films/1/, or a prefix ending in * such as /api/planets/*");
+    if (!is_guarded_path(rule.path))
+      throw StartupError("serve: --public", "'" + pattern + "' is outside " + std::string(kGuardedPrefix) +
+                                                ", where every route is public already",
+                         "--public opens paths under /api, such as /api/films/1/ or /api/planets/*");
     rule.requirement.kind = Requirement::Kind::open;
     rule.requirement.rule = "--public " + pattern;
     rules_.push_back(std::move(rule));
@@ -135,7 +140,15 @@ void AuthPolicy::load_text(std::string_view json_text, std::string_view source_n
     if (name != "rules") policy_error(source_name, "unknown member \"" + name + "\" (known: rules)");
   }
   std::size_t number = 0;
-  for (const auto& item : document["rules"]) rules_.push_back(parse_rule(item, ++number, source_name));
+  for (const auto& item : document["rules"]) {
+    PolicyRule rule = parse_rule(item, ++number, source_name);
+    // The guard only sees /api: a rule elsewhere would load and never be enforced.
+    if (!is_guarded_path(rule.path))
+      policy_error(source_name, "rule " + std::to_string(number) + ": path \"" + item["path"].get<std::string>() +
+                                    "\" is outside " + std::string(kGuardedPrefix) +
+                                    "; rules govern /api routes only (the others are public by design)");
+    rules_.push_back(std::move(rule));
+  }
 }
 
 Requirement AuthPolicy::requirement(std::string_view method, std::string_view path) const {
