@@ -32,7 +32,10 @@ namespace {
 //    and idle connections must be dropped quickly: 64 workers, 2 s idle keep-alive timeout.
 //  - Without TCP_NODELAY every keep-alive response waits ~40 ms on a delayed ACK.
 //  - 1000 requests per connection, so load is not spent on reconnects.
-//  - 5 s read/write timeouts: a slow client cannot hold a worker longer than that per step.
+//  - 5 s read/write timeouts. cpp-httplib applies them to each recv/send, not to a request:
+//    a client that stops mid-request loses its worker after 5 s, but one that sends a byte
+//    every few seconds keeps it for as long as it likes (the 2 s keep-alive timeout only
+//    covers the wait for a request's first byte).
 //  - 1 MiB payload limit: the largest legitimate write is a few KB of JSON.
 constexpr int kDefaultThreads = 64;
 constexpr std::size_t kKeepAliveMaxCount = 1000;
