@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "server/web/access_log.h"
+#include "server/web/body_framing.h"
 #include "server/auth/auth_setup.h"
 #include "server/errors.h"
 #include "server/flavor.h"
@@ -77,7 +78,34 @@ struct Server::Impl {
 
   void configure_http();
   void register_public_routes();
+  bool admit(const httplib::Request& request, httplib::Response& response);
+  void set_error(httplib::Response& response, int status, std::string_view reason) const;
 };
+
+void Server::Impl::set_error(httplib::Response& response, int status, std::string_view reason) const {
+  if (options.flavor == "loopback") {
+    set_loopback_error(response, status, reason);
+  } else {
+    set_json_error(response, status, reason);
+  }
+}
+
+// Everything decided from the request line and headers, before cpp-httplib reads a body:
+// the body's framing (body_framing.h), then the guard. An answer given here leaves the body
+// unread, so it closes the connection whenever there is a body.
+bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response) {
+  BodyVerdict body = judge_body(request, kPayloadMaxBytes);
+  if (!body.acceptable) {
+    set_error(response, body.status, body.reason);
+    close_after_sending(request, response);
+    return false;
+  }
+  if (guard && is_guarded_path(request.path) && !guard->admit(request, response)) {
+    if (body.length > 0) close_after_sending(request, response);
+    return false;
+  }
+  return true;
+}
 
 void Server::Impl::configure_http() {
   int threads = options.threads > 0 ? options.threads : kDefaultThreads;
@@ -98,9 +126,15 @@ void Server::Impl::configure_http() {
 
   http->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     note_request_start();
-    if (guard && request.path.starts_with("/api") && !guard->admit(request, response))
-      return httplib::Server::HandlerResponse::Handled;
-    return httplib::Server::HandlerResponse::Unhandled;
+    return admit(request, response) ? httplib::Server::HandlerResponse::Unhandled
+                                    : httplib::Server::HandlerResponse::Handled;
+  });
+  // cpp-httplib answers "100 Continue" before routing unless told otherwise; a client then
+  // sends a body that a refusal in pre-routing would leave unread. Judge first: 100 only for
+  // a request that will be admitted (pre-routing judges it again, on the cached token).
+  http->set_expect_100_continue_handler([this](const httplib::Request& request, httplib::Response& response) {
+    note_request_start();
+    return admit(request, response) ? 100 : response.status;
   });
 
   // Handlers throw only on our bugs; the client still gets JSON, never a stack trace.
@@ -113,25 +147,31 @@ void Server::Impl::configure_http() {
     } catch (...) {
     }
     log.message("internal error: " + what);
-    if (options.flavor == "loopback") {
-      set_loopback_error(response, 500, "internal server error");
-    } else {
-      set_json_error(response, 500, "internal server error");
-    }
+    set_error(response, 500, "internal server error");
   });
 
-  // cpp-httplib calls this for every status >= 400; fill only responses nobody filled (unknown
-  // route, malformed request line, payload too large...).
+  // cpp-httplib calls this for every status >= 400, ours and its own (unknown route, a
+  // request line or header it cannot parse, a body it could not read). Fill what nobody
+  // filled, and close the connection when the request's body was not read: after its own
+  // 400 for a header line too long, the rest of that request would be parsed as the next.
+  // Handled, always: only then does cpp-httplib set Content-Length on a response written
+  // before routing (the Expect: 100-continue refusal).
   http->set_error_handler(httplib::Server::HandlerWithResponse(
-      [flavor_is_loopback = options.flavor == "loopback"](const httplib::Request&, httplib::Response& response) {
-    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (flavor_is_loopback) {
-      set_loopback_error(response, response.status, reason_phrase(response.status));
-    } else {
-      set_json_error(response, response.status, reason_phrase(response.status));
-    }
+      [this](const httplib::Request& request, httplib::Response& response) {
+    if (response.content_provider_) return httplib::Server::HandlerResponse::Handled;  // already closing
+    if (response.body.empty()) set_error(response, response.status, reason_phrase(response.status));
+    if (!body_fully_read(request)) close_after_sending(request, response);
     return httplib::Server::HandlerResponse::Handled;
   }));
+
+  // A response that closes the connection says so once: cpp-httplib adds its own
+  // "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
+  http->set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+    auto [first, last] = response.headers.equal_range("Connection");
+    if (first == last || first->second != "close") return;
+    response.headers.erase(std::next(first), last);
+    response.headers.erase("Keep-Alive");
+  });
 
   http->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     log.write(request, response);
