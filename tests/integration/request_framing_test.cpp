@@ -25,6 +25,12 @@ std::string post_head(const std::string& path, std::size_t length, const std::st
 
 std::string authorization(const std::string& scope) { return "Authorization: Bearer " + good_token(scope) + "\r\n"; }
 
+// The status of the next response on `connection`, 0 when none comes.
+int next_status(RawConnection& connection) {
+  auto response = connection.read_response();
+  return response ? response->status : 0;
+}
+
 // The one answer on `connection`, given before its body was read: it says it closes, and
 // after the smuggled request is sent as that body nothing answers it and the server closes.
 RawResponse only_answer(RawConnection& connection) {
@@ -42,9 +48,7 @@ RawResponse only_answer(RawConnection& connection) {
 void serves_fresh_connections(ServerProcess& server) {
   RawConnection fresh(server.port());
   fresh.send(kSmuggled);
-  auto health = fresh.read_response();
-  REQUIRE(health);
-  CHECK(health->status == 200);
+  CHECK(next_status(fresh) == 200);
   CHECK(log_contains(server, "GET /healthz 200"));
   std::string log = server.log();
   CHECK(log.find("GET /healthz 200") == log.rfind("GET /healthz 200"));  // once: this one
@@ -87,18 +91,14 @@ TEST_CASE("framing: Expect: 100-continue with a good token gets 100, then the an
   RawConnection connection(server.process().port());
   std::string body = R"({"name":"Rey"})";
   connection.send(post_head("/api/people", body.size(), "Expect: 100-continue\r\n" + authorization("write:people")));
-  auto interim = connection.read_response();
-  REQUIRE(interim);
-  CHECK(interim->status == 100);
+  CHECK(next_status(connection) == 100);
   connection.send(body);
   auto created = connection.read_response();
   REQUIRE(created);
   CHECK(created->status == 200);
   CHECK(json::parse(created->body)["name"] == "Rey");
   connection.send(kSmuggled);  // a real next request on the same connection
-  auto health = connection.read_response();
-  REQUIRE(health);
-  CHECK(health->status == 200);
+  CHECK(next_status(connection) == 200);
 }
 
 TEST_CASE("framing: a chunked body is refused with 411 and the connection closed, token or not") {
@@ -202,13 +202,9 @@ TEST_CASE("framing: an answer given after the body was read keeps the connection
   CHECK(invalid->status == 400);
   CHECK(invalid->header("connection").empty());
   connection.send(post_head("/nowhere", 2) + "{}");  // no route: 404 once the body is read
-  auto missing = connection.read_response();
-  REQUIRE(missing);
-  CHECK(missing->status == 404);
+  CHECK(next_status(connection) == 404);
   connection.send(kSmuggled);
-  auto health = connection.read_response();
-  REQUIRE(health);
-  CHECK(health->status == 200);
+  CHECK(next_status(connection) == 200);
 }
 
 TEST_CASE("framing: a client's 20 KB POST refused with 401, then its next request on the same client: 200") {
