@@ -3,9 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 
+#include "base/closest_match.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "base/closest_match.h"
 
 namespace swapi::cli {
 

@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 
-#include "jose/error.h"
 #include "base/diagnostic.h"
+#include "jose/error.h"
 
 namespace swapi::cli {
 

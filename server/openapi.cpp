@@ -1,8 +1,8 @@
 #include "server/openapi.h"
 
 #include "server/loopback/loopback_openapi.h"
-#include "server/swapi/swapi_openapi.h"
 #include "server/options.h"
+#include "server/swapi/swapi_openapi.h"
 
 namespace swapi::server {
 

@@ -10,20 +10,21 @@
 #include <ostream>
 #include <thread>
 
-#include "server/web/access_log.h"
-#include "server/auth/auth_setup.h"
 #include "base/diagnostic.h"
-#include "server/data/dataset.h"
-#include "server/loopback/loopback_routes.h"
-#include "server/swapi/swapi_routes.h"
-#include "server/web/flavor_context.h"
-#include "state/client_registry.h"
-#include "server/issuer/issuer.h"
-#include "server/web/json_response.h"
-#include "server/openapi.h"
+#include "server/auth/auth_setup.h"
 #include "server/auth/request_guard.h"
-#include "server/web/base_url.h"
+#include "server/data/dataset.h"
 #include "server/data/store.h"
+#include "server/issuer/issuer.h"
+#include "server/loopback/loopback_routes.h"
+#include "server/openapi.h"
+#include "server/swapi/swapi_routes.h"
+#include "server/web/access_log.h"
+#include "server/web/base_url.h"
+#include "server/web/body_framing.h"
+#include "server/web/flavor_context.h"
+#include "server/web/json_response.h"
+#include "state/client_registry.h"
 
 namespace swapi::server {
 
@@ -37,7 +38,10 @@ namespace {
 //    and idle connections must be dropped quickly: 64 workers, 2 s idle keep-alive timeout.
 //  - Without TCP_NODELAY every keep-alive response waits ~40 ms on a delayed ACK.
 //  - 1000 requests per connection, so load is not spent on reconnects.
-//  - 5 s read/write timeouts: a slow client cannot hold a worker longer than that per step.
+//  - 5 s read/write timeouts. cpp-httplib applies them to each recv/send, not to a request:
+//    a client that stops mid-request loses its worker after 5 s, but one that sends a byte
+//    every few seconds keeps it for as long as it likes (the 2 s keep-alive timeout only
+//    covers the wait for a request's first byte).
 //  - 1 MiB payload limit: the largest legitimate write is a few KB of JSON.
 constexpr int kDefaultThreads = 64;
 constexpr std::size_t kKeepAliveMaxCount = 1000;
@@ -84,7 +88,34 @@ struct Server::Impl {
 
   void configure_http();
   void register_public_routes();
+  bool admit(const httplib::Request& request, httplib::Response& response);
+  void set_error(httplib::Response& response, int status, std::string_view reason) const;
 };
+
+void Server::Impl::set_error(httplib::Response& response, int status, std::string_view reason) const {
+  if (options.flavor == "loopback") {
+    set_loopback_error(response, status, reason);
+  } else {
+    set_json_error(response, status, reason);
+  }
+}
+
+// Everything decided from the request line and headers, before cpp-httplib reads a body:
+// the body's framing (body_framing.h), then the guard. An answer given here leaves the body
+// unread, so it closes the connection whenever there is a body.
+bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response) {
+  BodyVerdict body = judge_body(request, kPayloadMaxBytes);
+  if (!body.acceptable) {
+    set_error(response, body.status, body.reason);
+    close_after_sending(request, response);
+    return false;
+  }
+  if (guard && is_guarded_path(request.path) && !guard->admit(request, response)) {
+    if (body.length > 0) close_after_sending(request, response);
+    return false;
+  }
+  return true;
+}
 
 void Server::Impl::configure_http() {
   int threads = options.threads > 0 ? options.threads : kDefaultThreads;
@@ -105,9 +136,15 @@ void Server::Impl::configure_http() {
 
   http->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     note_request_start();
-    if (guard && request.path.starts_with("/api") && !guard->admit(request, response))
-      return httplib::Server::HandlerResponse::Handled;
-    return httplib::Server::HandlerResponse::Unhandled;
+    return admit(request, response) ? httplib::Server::HandlerResponse::Unhandled
+                                    : httplib::Server::HandlerResponse::Handled;
+  });
+  // cpp-httplib answers "100 Continue" before routing unless told otherwise; a client then
+  // sends a body that a refusal in pre-routing would leave unread. Judge first: 100 only for
+  // a request that will be admitted (pre-routing judges it again, on the cached token).
+  http->set_expect_100_continue_handler([this](const httplib::Request& request, httplib::Response& response) {
+    note_request_start();
+    return admit(request, response) ? 100 : response.status;
   });
 
   // Handlers throw only on our bugs; the client still gets JSON, never a stack trace.
@@ -120,25 +157,31 @@ void Server::Impl::configure_http() {
     } catch (...) {
     }
     log.message("internal error: " + what);
-    if (options.flavor == "loopback") {
-      set_loopback_error(response, 500, "internal server error");
-    } else {
-      set_json_error(response, 500, "internal server error");
-    }
+    set_error(response, 500, "internal server error");
   });
 
-  // cpp-httplib calls this for every status >= 400; fill only responses nobody filled (unknown
-  // route, malformed request line, payload too large...).
+  // cpp-httplib calls this for every status >= 400, ours and its own (unknown route, a
+  // request line or header it cannot parse, a body it could not read). Fill what nobody
+  // filled, and close the connection when the request's body was not read: after its own
+  // 400 for a header line too long, the rest of that request would be parsed as the next.
+  // Handled, always: only then does cpp-httplib set Content-Length on a response written
+  // before routing (the Expect: 100-continue refusal).
   http->set_error_handler(httplib::Server::HandlerWithResponse(
-      [flavor_is_loopback = options.flavor == "loopback"](const httplib::Request&, httplib::Response& response) {
-    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (flavor_is_loopback) {
-      set_loopback_error(response, response.status, reason_phrase(response.status));
-    } else {
-      set_json_error(response, response.status, reason_phrase(response.status));
-    }
+      [this](const httplib::Request& request, httplib::Response& response) {
+    if (response.content_provider_) return httplib::Server::HandlerResponse::Handled;  // already closing
+    if (response.body.empty()) set_error(response, response.status, reason_phrase(response.status));
+    if (!body_fully_read(request)) close_after_sending(request, response);
     return httplib::Server::HandlerResponse::Handled;
   }));
+
+  // A response that closes the connection says so once: cpp-httplib adds its own
+  // "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
+  http->set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+    auto [first, last] = response.headers.equal_range("Connection");
+    if (first == last || first->second != "close") return;
+    response.headers.erase(std::next(first), last);
+    response.headers.erase("Keep-Alive");
+  });
 
   http->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     log.write(request, response);

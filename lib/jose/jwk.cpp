@@ -5,13 +5,14 @@
 #include <map>
 #include <utility>
 
-#include "jose/base64url.h"
-#include "jose/key_material.h"
-#include "jose/strict_json.h"
 #include <array>
 #include <openssl/sha.h>
+
+#include "jose/base64url.h"
 #include "jose/digest.h"
+#include "jose/key_material.h"
 #include "jose/openssl_util.h"
+#include "jose/strict_json.h"
 
 namespace swapi::jose {
 namespace {
@@ -255,7 +256,6 @@ JwksLoad parse_jwks(std::string_view json_text) {
 
 JwksLoad parse_jwks(const std::string& json_text) { return parse_jwks(std::string_view(json_text)); }
 JwksLoad parse_jwks(const char* json_text) { return parse_jwks(std::string_view(json_text)); }
-
 
 // JWK serialization, public halves and RFC 7638 thumbprints.
 namespace {

@@ -5,15 +5,16 @@
 #include <cctype>
 #include <vector>
 
-#include "base/ascii.h"
-#include "jose/base64url.h"
-#include "jose/key_policy.h"
-#include "jose/strict_json.h"
 #include <openssl/hmac.h>
 #include <openssl/rsa.h>
+
+#include "base/ascii.h"
+#include "jose/base64url.h"
 #include "jose/ecdsa_signature.h"
 #include "jose/key_material.h"
+#include "jose/key_policy.h"
 #include "jose/openssl_util.h"
+#include "jose/strict_json.h"
 
 namespace swapi::jose {
 namespace {
@@ -181,7 +182,6 @@ VerifiedJws verify_compact(std::string_view token, std::span<const Jwk> keys,
   }
   return VerifiedJws{std::move(jws.header), std::move(jws.payload), alg, &key};
 }
-
 
 // The signature primitives of JWS (RFC 7518 §3, RFC 8037 §3.1), all through EVP_DigestSign /
 // EVP_DigestVerify except HMAC, whose tag is compared in constant time.

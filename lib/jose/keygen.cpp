@@ -3,11 +3,12 @@
 
 #include <openssl/rand.h>
 
+#include <openssl/decoder.h>
+#include <openssl/pem.h>
+
 #include "jose/key_material.h"
 #include "jose/key_policy.h"
 #include "jose/openssl_util.h"
-#include <openssl/decoder.h>
-#include <openssl/pem.h>
 
 namespace swapi::jose {
 namespace {
@@ -55,7 +56,6 @@ Jwk generate_key(Alg alg, int rsa_bits) {
   key.kid = thumbprint(key);
   return key;
 }
-
 
 // PEM import (PKCS#8, SPKI, PKCS#1 "RSA PRIVATE/PUBLIC KEY", SEC 1 "EC PRIVATE KEY") and
 // export (PKCS#8 / SPKI), through OpenSSL 3's decoder and PEM writers.

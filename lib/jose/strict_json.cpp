@@ -46,8 +46,10 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
   } catch (const DuplicateMember& duplicate) {
     throw Error(Errc::malformed, std::string(what) + " has a duplicate member \"" +
                                      duplicate.name + "\" (RFC 7515 §5.2)");
-  } catch (const nlohmann::json::parse_error& error) {
-    // Drop nlohmann's "[json.exception.parse_error.101] " tag; keep its position and reason.
+  } catch (const nlohmann::json::exception& error) {
+    // parse_error, and out_of_range 406 for a number beyond double range (1E400): every
+    // library error is this layer's malformed. Drop nlohmann's "[json.exception.x.nnn] "
+    // tag; keep its position and reason.
     std::string_view reason = error.what();
     if (std::size_t tag_end = reason.find("] "); reason.starts_with("[json.") && tag_end != reason.npos) {
       reason.remove_prefix(tag_end + 2);

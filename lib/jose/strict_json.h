@@ -6,8 +6,9 @@
 
 namespace swapi::jose {
 
-// Throws Error(Errc::malformed) naming the problem: invalid JSON, not an object, or a
-// duplicate member at any depth. `what` names the document in the message ("header").
+// Throws Error(Errc::malformed) naming the problem: invalid JSON (a number beyond double
+// range included), not an object, or a duplicate member at any depth; never an nlohmann
+// exception. `what` names the document in the message ("header").
 nlohmann::json parse_strict_object(std::string_view text, std::string_view what = "JSON");
 
 }  // namespace swapi::jose

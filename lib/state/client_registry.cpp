@@ -8,12 +8,12 @@
 #include <array>
 #include <set>
 
+#include "base/diagnostic.h"
 #include "jose/base64url.h"
 #include "jose/digest.h"
 #include "jose/error.h"
 #include "jose/scopes.h"
 #include "jose/strict_json.h"
-#include "base/diagnostic.h"
 #include "state/state_dir.h"
 
 namespace swapi::server {

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "base/diagnostic.h"
 #include "jose/error.h"
 #include "jose/key_policy.h"
 #include "jose/keygen.h"
 #include "jose/strict_json.h"
-#include "base/diagnostic.h"
 #include "state/state_dir.h"
 
 namespace swapi::server {

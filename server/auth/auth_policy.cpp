@@ -5,9 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "state/client_registry.h"  // is_scope_token
 #include "base/ascii.h"
 #include "base/diagnostic.h"
+#include "server/auth/request_guard.h"  // is_guarded_path
+#include "state/client_registry.h"  // is_scope_token
 
 namespace swapi::server {
 
@@ -106,6 +107,10 @@ AuthPolicy::AuthPolicy(const std::vector<std::string>& public_paths) {
     if (!pattern.starts_with("/") || !split_pattern(pattern, rule.path, rule.prefix))
       throw base::Diagnostic("serve: --public", "'" + pattern + "' is not a path",
                          "give an absolute path such as /api/films/1/, or a prefix ending in * such as /api/planets/*");
+    if (!is_guarded_path(rule.path))
+      throw base::Diagnostic("serve: --public", "'" + pattern + "' is outside " + std::string(kGuardedPrefix) +
+                                                ", where every route is public already",
+                         "--public opens paths under /api, such as /api/films/1/ or /api/planets/*");
     rule.requirement.kind = Requirement::Kind::open;
     rule.requirement.rule = "--public " + pattern;
     rules_.push_back(std::move(rule));
@@ -124,7 +129,7 @@ void AuthPolicy::load_text(std::string_view json_text, std::string_view source_n
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, or out_of_range 406 for 1E400
     // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 3, ..."
     std::string what = error.what();
     auto bracket = what.find("] ");
@@ -136,7 +141,15 @@ void AuthPolicy::load_text(std::string_view json_text, std::string_view source_n
     if (name != "rules") policy_error(source_name, "unknown member \"" + name + "\" (known: rules)");
   }
   std::size_t number = 0;
-  for (const auto& item : document["rules"]) rules_.push_back(parse_rule(item, ++number, source_name));
+  for (const auto& item : document["rules"]) {
+    PolicyRule rule = parse_rule(item, ++number, source_name);
+    // The guard only sees /api: a rule elsewhere would load and never be enforced.
+    if (!is_guarded_path(rule.path))
+      policy_error(source_name, "rule " + std::to_string(number) + ": path \"" + item["path"].get<std::string>() +
+                                    "\" is outside " + std::string(kGuardedPrefix) +
+                                    "; rules govern /api routes only (the others are public by design)");
+    rules_.push_back(std::move(rule));
+  }
 }
 
 Requirement AuthPolicy::requirement(std::string_view method, std::string_view path) const {

@@ -14,8 +14,10 @@
 //     {"method": "GET", "path": "/api/", "scopes": []}          <- token, no scope
 //   ]}
 // method: an HTTP method or "*" (a GET rule also covers HEAD, as HTTP does); path: exact, or a
-// prefix when it ends in "*"; scopes: all are required; public: no token at all. Unknown
-// members are errors, so a typo ("scope") cannot silently open a route.
+// prefix when it ends in "*", and under /api (is_guarded_path): the guard sees nothing else,
+// so a rule elsewhere is refused rather than loaded and never enforced; scopes: all are
+// required; public: no token at all. Unknown members are errors, so a typo ("scope") cannot
+// silently open a route.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,7 +40,7 @@ struct PolicyRule {
 
 class AuthPolicy {
  public:
-  // The default policy plus `public_paths` (each exact or ending in '*').
+  // The default policy plus `public_paths` (each exact or ending in '*', under /api).
   explicit AuthPolicy(const std::vector<std::string>& public_paths = {});
 
   // Adds the rules of a policy document; throws base::Diagnostic("serve: --policy", "<file>: <problem>").

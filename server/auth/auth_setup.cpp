@@ -1,7 +1,7 @@
 #include "server/auth/auth_setup.h"
 
-#include "server/issuer/issuer.h"  // kDefaultAudience
 #include "server/auth/remote_jwks.h"
+#include "server/issuer/issuer.h"  // kDefaultAudience
 
 namespace swapi::server {
 

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <array>
 
+#include "base/diagnostic.h"
 #include "http/cache_control.h"
 #include "http/url.h"
-#include "base/diagnostic.h"
 
 namespace swapi::server {
 

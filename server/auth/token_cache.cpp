@@ -1,4 +1,3 @@
-#include "jose/digest.h"
 #include "server/auth/token_cache.h"
 
 #include <algorithm>
@@ -12,6 +11,8 @@
 #include <variant>
 
 #include <openssl/evp.h>
+
+#include "jose/digest.h"
 
 namespace swapi::server {
 

@@ -5,8 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "server/data/embedded_fixtures.h"
 #include "base/diagnostic.h"
+#include "server/data/embedded_fixtures.h"
 #include "server/data/store.h"
 
 namespace swapi::server {
@@ -41,6 +41,8 @@ nlohmann::json parse_dataset_file(std::string_view text, const std::string& name
   } catch (const nlohmann::json::parse_error& e) {
     throw base::Diagnostic(kWhat, name + ": " + without_exception_id(e.what()) + " (byte " + std::to_string(e.byte) + ")",
                        kHint);
+  } catch (const nlohmann::json::exception& e) {  // out_of_range 406: a number beyond double range
+    throw base::Diagnostic(kWhat, name + ": " + without_exception_id(e.what()), kHint);
   }
 }
 

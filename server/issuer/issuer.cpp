@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <chrono>
 
-#include "jose/alg.h"
 #include "base/diagnostic.h"
-#include "server/web/base_url.h"
+#include "jose/alg.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
+#include "server/web/base_url.h"
 
 namespace swapi::server {
 

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "jose/jwk.h"
+#include "server/options.h"
 #include "state/client_registry.h"
 #include "state/keyset_store.h"
-#include "server/options.h"
 #include "state/state_dir.h"  // resolve_state_dir(options)
 
 namespace httplib { class Server; }

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "jose/jwk.h"
-#include "state/client_registry.h"
 #include "server/issuer/token_request.h"
+#include "state/client_registry.h"
 
 namespace httplib { struct Response; }
 

@@ -3,9 +3,9 @@
 // requirement globally when auth is on, so the items only list 401/403.
 #include "server/loopback/loopback_openapi.h"
 
-#include "server/loopback/loopback_filter.h"
 #include "server/data/resource_schema.h"
 #include "server/data/store.h"
+#include "server/loopback/loopback_filter.h"
 #include "server/web/openapi_parts.h"
 
 namespace swapi::server {

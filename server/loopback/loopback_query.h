@@ -32,8 +32,8 @@
 #include <string_view>
 #include <vector>
 
-#include "server/loopback/loopback_filter.h"
 #include "server/data/store.h"
+#include "server/loopback/loopback_filter.h"
 
 namespace swapi::server {
 

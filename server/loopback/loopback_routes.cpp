@@ -26,16 +26,16 @@
 #include <optional>
 
 #include "base/ascii.h"
-#include "server/web/json_response.h"
+#include "server/data/persistence.h"
+#include "server/data/resource_schema.h"
+#include "server/data/store.h"
 #include "server/loopback/loopback_filter.h"
 #include "server/loopback/loopback_query.h"
 #include "server/options.h"
-#include "server/data/persistence.h"
-#include "server/data/resource_schema.h"
+#include "server/swapi/swapi_query.h"
 #include "server/web/api_path.h"
 #include "server/web/base_url.h"
-#include "server/data/store.h"
-#include "server/swapi/swapi_query.h"
+#include "server/web/json_response.h"
 
 namespace swapi::server {
 

@@ -9,7 +9,6 @@ namespace swapi::server {
 
 namespace {
 
-
 // Digits only, value 1..limit; leading zeros allowed ("007" is 7, as Django's int(pk)).
 std::optional<std::size_t> parse_positive(std::string_view text, std::size_t limit) {
   if (text.empty()) return std::nullopt;

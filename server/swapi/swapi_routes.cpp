@@ -6,12 +6,12 @@
 
 #include <array>
 
-#include "server/web/json_response.h"
 #include "server/data/resource_schema.h"
-#include "server/web/api_path.h"
-#include "server/web/base_url.h"
 #include "server/data/store.h"
 #include "server/swapi/swapi_query.h"
+#include "server/web/api_path.h"
+#include "server/web/base_url.h"
+#include "server/web/json_response.h"
 
 namespace swapi::server {
 

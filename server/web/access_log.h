@@ -1,6 +1,8 @@
 #pragma once
 // One line per request on stderr (text or JSON): method, path, status, duration, and for a
-// 401/403 the rule that decided it.
+// 401/403 the rule that decided it. One line whatever the request holds: the text format is
+// printable ASCII (other bytes, backslash and, in the request's fields, space as \xHH); the
+// JSON format escapes as JSON does and replaces bytes that are not UTF-8.
 #include <chrono>
 #include <iosfwd>
 #include <mutex>

@@ -101,8 +101,18 @@ CommandResult run_swapi(const std::vector<std::string>& args, const std::map<std
     write_file(in_path, stdin_text);
   }
   pid_t pid = spawn_swapi(args, full_env, in_path, dir.file("stdout"), dir.file("stderr"));
+  // Bounded: a command that should fail at once but runs on (a `serve` that starts after
+  // all) is killed, and the test sees exit 137 instead of hanging until ctest's timeout.
   int status = 0;
-  waitpid(pid, &status, 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   return CommandResult{decode_status(status), read_file(dir.file("stdout")), read_file(dir.file("stderr"))};
 }
 

@@ -38,6 +38,7 @@ struct CommandResult {
 };
 
 // Runs SWAPI_BIN with args; env entries are added to (or override) the inherited environment.
+// A command still running after 30 s is killed (exit_code 137).
 CommandResult run_swapi(const std::vector<std::string>& args,
                         const std::map<std::string, std::string>& env = {},
                         const std::string& stdin_text = {});

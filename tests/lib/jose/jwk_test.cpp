@@ -85,6 +85,15 @@ TEST_CASE("JWK parse from text rejects duplicate members") {
   CHECK(error.detail() == "JWK has a duplicate member \"k\" (RFC 7515 §5.2)");
 }
 
+TEST_CASE("JWK and JWKS text with a number beyond double range is invalid_key, not a library exception") {
+  Error key = thrown_error([] { parse_jwk(R"({"kty":"oct","k":"AAAA","x":1E400})"); });
+  CHECK(key.code() == Errc::invalid_key);
+  CHECK(key.detail() == "JWK is not valid JSON: number overflow parsing '1E400'");
+  Error set = thrown_error([] { parse_jwks(std::string_view(R"({"keys":[{"kty":"oct","k":"AAAA","n":-1e999}]})")); });
+  CHECK(set.code() == Errc::invalid_key);
+  CHECK(set.detail() == "JWKS is not valid JSON: number overflow parsing '-1e999'");
+}
+
 TEST_CASE("JWK EC point not on the curve is invalid_key") {
   json member = cookbook_ec();
   member.erase("d");

@@ -6,8 +6,8 @@
 
 #include "core_test_helpers.h"
 #include "jose/jws.h"
-#include "jose/strict_json.h"
 #include "jose/keygen.h"
+#include "jose/strict_json.h"
 #include "rfc_examples.h"
 
 using namespace swapi::jose;
@@ -140,6 +140,14 @@ TEST_CASE("duplicate member in the header, also nested, is malformed") {
   Error nested = rejection(rs256_token(R"({"alg":"RS256","x":{"a":1,"a":2}})"), trusted_rsa(), {Alg::RS256});
   CHECK(nested.code() == Errc::malformed);
   CHECK(nested.detail() == "header has a duplicate member \"a\" (RFC 7515 §5.2)");
+}
+
+TEST_CASE("a header number beyond double range is malformed, any signature (it was a foreign exception)") {
+  Error error = rejection(compact(R"({"alg":"RS256","x":1E400})", kClaims, "sig"), trusted_rsa(), {Alg::RS256});
+  CHECK(error.code() == Errc::malformed);
+  CHECK(error.detail() == "header is not valid JSON: number overflow parsing '1E400'");
+  CHECK(thrown_code([] { parse_compact(compact(R"({"alg":"RS256","kid":"k","n":-1e400})", kClaims, "")); }) ==
+        Errc::malformed);
 }
 
 TEST_CASE("alg none, None and NONE are alg_not_allowed even when an HMAC key is trusted") {

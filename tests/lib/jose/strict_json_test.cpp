@@ -68,3 +68,21 @@ TEST_CASE("strict JSON error sentence gives the position without nlohmann's tag"
   Error error = thrown_error([] { parse_strict_object("{\"a\":}", "header"); });
   CHECK(error.detail().rfind("header is not valid JSON: parse error at line 1, column 6", 0) == 0);
 }
+
+// nlohmann reports a number beyond double range as out_of_range 406, not a parse_error: it
+// used to escape as a foreign exception (a 500 from an unauthenticated token header).
+TEST_CASE("strict JSON refuses a number beyond double range as malformed, at any depth") {
+  for (const char* text : {R"({"alg":"RS256","x":1E400})", R"({"x":-1e400})", R"({"a":[{"b":[1,2,1E400]}]})"}) {
+    Error error = thrown_error([&] { parse_strict_object(text, "header"); });
+    CHECK(error.code() == Errc::malformed);
+    CHECK(error.detail().starts_with("header is not valid JSON: number overflow parsing '"));
+  }
+  Error error = thrown_error([] { parse_strict_object(R"({"alg":"RS256","x":1E400})", "header"); });
+  CHECK(error.detail() == "header is not valid JSON: number overflow parsing '1E400'");
+}
+
+TEST_CASE("strict JSON keeps a large but finite number and an integer beyond 64 bits") {
+  nlohmann::json value = parse_strict_object(R"({"big":1E308,"wide":123456789012345678901234567890})");
+  CHECK(value["big"].get<double>() == 1e308);
+  CHECK(value["wide"].is_number_float());
+}

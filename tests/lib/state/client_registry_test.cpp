@@ -4,9 +4,9 @@
 
 #include <sys/stat.h>
 
+#include "base/diagnostic.h"
 #include "jose/base64url.h"
 #include "state/client_registry.h"
-#include "base/diagnostic.h"
 #include "state/state_dir.h"
 #include "tests/support/server_process.h"
 

@@ -10,9 +10,9 @@
 #include <set>
 #include <thread>
 
-#include "jose/keygen.h"
 #include "base/diagnostic.h"
 #include "jose/key_policy.h"
+#include "jose/keygen.h"
 #include "state/keyset_store.h"
 #include "state/state_dir.h"
 #include "tests/support/server_process.h"

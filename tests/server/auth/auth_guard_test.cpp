@@ -184,3 +184,19 @@ TEST_CASE("auth guard: a public route needs nothing, not even a well-formed head
   CHECK(decision.allowed);
   CHECK(decision.rule == "public");
 }
+
+TEST_CASE("auth guard: a number beyond double range is malformed, in the header or a signed payload") {
+  Fixture f;
+  auto header = f.get("/api/films/1/", "Bearer " + test::raw_token(R"({"alg":"RS256","x":1E400})", "{}", "sig"));
+  CHECK_FALSE(header.allowed);
+  CHECK(header.rule == "malformed");
+  CHECK(header.challenge.detail == "header is not valid JSON: number overflow parsing '1E400'");
+
+  // Signed by the trusted key: only the claims parser sees the number.
+  std::string payload = R"({"iss":"http://issuer.test/","exp":1E400})";
+  std::string token = jose::sign_compact({{"alg", "RS256"}, {"kid", test::rsa_key().kid}}, payload, test::rsa_key());
+  auto claims = f.get("/api/films/1/", "Bearer " + token);
+  CHECK_FALSE(claims.allowed);
+  CHECK(claims.rule == "malformed");
+  CHECK(claims.challenge.detail == "payload is not valid JSON: number overflow parsing '1E400'");
+}

@@ -2,8 +2,8 @@
 // their errors.
 #include <doctest/doctest.h>
 
-#include "server/auth/auth_policy.h"
 #include "base/diagnostic.h"
+#include "server/auth/auth_policy.h"
 #include "tests/support/server_process.h"
 
 using swapi::server::AuthPolicy;
@@ -120,6 +120,35 @@ TEST_CASE("auth policy: file errors name the file and the problem") {
         "policy.json: rule 1: scope \"has space\" is not a scope token (RFC 6749 §3.3)");
   CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/a","scopes":"read:films"}]})").why ==
         "policy.json: rule 1: \"scopes\" must be an array of strings");
+}
+
+TEST_CASE("auth policy: a number beyond double range is 'not valid JSON', not a library exception") {
+  CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/api/","scopes":[],"x":1E400}]})").why ==
+        "policy.json: not valid JSON: number overflow parsing '1E400'");
+}
+
+// The guard sees /api only: a rule elsewhere would load and never be enforced (a scopes rule
+// on /openapi.json answered 200 without a token). Refused at start instead.
+TEST_CASE("auth policy: a rule or --public path outside /api is refused") {
+  CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/openapi.json","scopes":["read:docs"]}]})").why ==
+        "policy.json: rule 1: path \"/openapi.json\" is outside /api; rules govern /api routes only (the others are "
+        "public by design)");
+  CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/api/films*","scopes":[]},{"method":"*","path":"/*","scopes":["x"]}]})")
+            .why.starts_with("policy.json: rule 2: path \"/*\" is outside /api;"));
+  CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/ap*","public":true}]})").why.starts_with(
+      "policy.json: rule 1: path \"/ap*\" is outside /api;"));
+  try {
+    AuthPolicy policy({"/healthz"});
+    FAIL("expected a base::Diagnostic");
+  } catch (const swapi::base::Diagnostic& error) {
+    CHECK(error.what_failed == "serve: --public");
+    CHECK(error.why == "'/healthz' is outside /api, where every route is public already");
+  }
+  // Everything that starts with /api is the guard's: /api itself, the root list, any prefix.
+  AuthPolicy policy({"/api*"});
+  policy.load_text(R"({"rules":[{"method":"GET","path":"/api","scopes":[]},{"method":"GET","path":"/api/films*","scopes":["x"]}]})",
+                   "policy.json");
+  CHECK(policy.rules().size() == 3);
 }
 
 TEST_CASE("auth policy: an unreadable policy file is a start-up error naming it") {

@@ -135,5 +135,4 @@ inline bool has_kid(const server::KeySet& set, const std::string& kid) {
   return false;
 }
 
-
 }  // namespace swapi::test

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <set>
 
-#include "server/data/dataset.h"
 #include "base/diagnostic.h"
-#include "server/options.h"
+#include "server/data/dataset.h"
 #include "server/data/store.h"
+#include "server/options.h"
 #include "tests/support/server_process.h"
 
 using swapi::server::load_dataset_dir;
@@ -123,6 +123,15 @@ TEST_CASE("dataset: a broken --data file is named with the parse position") {
                          ": parse error at line 3, column 12: syntax error while parsing value - invalid literal;"
                          " last read: '\"name\": T' (byte 26)");
   CHECK_FALSE(error.hint.empty());
+}
+
+TEST_CASE("dataset: a number beyond double range in a --data file is a start-up error, not a library exception") {
+  swapi::test::TempDir dir;
+  copy_fixtures(dir);
+  swapi::test::write_file(dir.file("planets.json"), R"([{"id": 1, "diameter": 1E400}])");
+  auto error = startup_error(dir.path().string());
+  CHECK(error.what_failed == "serve: --data");
+  CHECK(error.why == dir.file("planets.json") + ": number overflow parsing '1E400'");
 }
 
 TEST_CASE("dataset: a bad record in a --data file is named with its index") {

@@ -6,9 +6,9 @@
 
 #include "jose/base64url.h"
 #include "jose/jws.h"
-#include "state/keyset_store.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
+#include "state/keyset_store.h"
 
 using namespace swapi::server;
 namespace jose = swapi::jose;
@@ -80,6 +80,13 @@ TEST_CASE("JSON bodies: an object of strings, duplicates refused") {
   CHECK(error.error == "invalid_request");
   error = refused(post(R"(["grant_type"])", "application/json"));
   CHECK(error.error == "invalid_request");
+}
+
+TEST_CASE("JSON bodies: a number beyond double range is invalid_request, not a library exception") {
+  auto error = refused(post(R"({"grant_type":"client_credentials","x":1E400})", "application/json"));
+  CHECK(error.status == 400);
+  CHECK(error.error == "invalid_request");
+  CHECK(error.description == "JSON body is not valid JSON: number overflow parsing '1E400'");
 }
 
 TEST_CASE("HTTP Basic credentials are form-urlencoded inside base64 (RFC 6749 §2.3.1)") {
