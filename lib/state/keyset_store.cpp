@@ -136,7 +136,10 @@ Keyset Keyset::from_json(std::string_view text, const std::string& path) {
   }
   jose::JwksLoad loaded;
   try {
-    loaded = jose::parse_jwks(document);
+    // Our own 0600 file, never served as is: a public key (`keys import` of a public PEM) and
+    // an HMAC secret (`keys gen --alg HS256`) live in it side by side. What is published and
+    // trusted from it is chosen later (published_public_keys()).
+    loaded = jose::parse_jwks(document, jose::JwksRole::private_keyset);
   } catch (const jose::Error& error) {
     corrupt(path, error.detail());
   }
