@@ -1,6 +1,7 @@
 #pragma once
 // The two REST flavors over one in-memory store (DESIGN.md "HTTP surface"). Each flavor
 // registers its /api routes; the server guards them all in its pre-routing handler.
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,8 @@ struct FlavorContext {
   Store& store;
   std::string scheme;         // "http" or "https"
   std::string fallback_host;  // host:port to link to when a request has no Host header
+  // The server's log, for what an operator must hear of (a write whose durability is in doubt).
+  std::function<void(const std::string&)> log;
 };
 
 // The dataset named by options.data_dir, or the one compiled into the binary. Throws

@@ -175,16 +175,17 @@ int Server::bind() {
   std::string host = self.options.host.find(':') != std::string::npos ? "[" + self.options.host + "]" : self.options.host;
   self.base_url = self.scheme + "://" + host + ":" + std::to_string(port);
 
-  FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port)};
+  FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port),
+                        [&log = self.log](const std::string& line) { log.message(line); }};
   self.register_public_routes();
 
   // Auth needs the base URL: the default issuer is this server's own URL + "/".
   AuthIdentity identity = effective_identity(self.options, self.base_url);
-  self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences);
+  auto log = [&log = self.log](const std::string& line) { log.message(line); };
+  self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log);
   self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
   if (!self.options.no_auth) {
-    auto guard = make_auth_guard(self.options, identity, self.issuer->public_keys(),
-                                 [&log = self.log](const std::string& line) { log.message(line); }, system_unix_time);
+    auto guard = make_auth_guard(self.options, identity, self.issuer->public_keys(), log, system_unix_time);
     self.auth = guard.get();
     self.guard = std::move(guard);
   }

@@ -181,13 +181,13 @@ std::optional<ClientRegistry> load_clients(const std::string& dir) {
   return ClientRegistry::from_json(*text, path);
 }
 
-ClientRegistry open_clients(const std::string& dir) {
+ClientRegistry open_clients(const std::string& dir, const WarningSink& warn) {
   if (auto existing = load_clients(dir)) return std::move(*existing);
   ensure_state_dir(dir);
   StateDirLock lock(dir);
   if (auto existing = load_clients(dir)) return std::move(*existing);
   ClientRegistry registry = ClientRegistry::generate();
-  write_private_file(state_file(dir, kClientsFile), registry.to_json().dump(2) + "\n", "clients");
+  write_private_file(state_file(dir, kClientsFile), registry.to_json().dump(2) + "\n", "clients", warn);
   return registry;
 }
 

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "state/state_dir.h"  // WarningSink
+
 namespace swapi::server {
 
 // The client created with a new state dir.
@@ -66,6 +68,7 @@ class ClientRegistry {
 // group/world-accessible.
 std::optional<ClientRegistry> load_clients(const std::string& dir);
 // The stored clients, created (with the default client) on first use under the state-dir lock.
-ClientRegistry open_clients(const std::string& dir);
+// A write whose durability is in doubt is reported on warn (write_private_file).
+ClientRegistry open_clients(const std::string& dir, const WarningSink& warn = {});
 
 }  // namespace swapi::server

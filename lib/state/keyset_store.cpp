@@ -205,7 +205,7 @@ std::optional<Keyset> load_keyset(const std::string& dir) {
   return Keyset::from_json(*text, path);
 }
 
-Keyset open_keyset(const std::string& dir, std::int64_t now) {
+Keyset open_keyset(const std::string& dir, std::int64_t now, const WarningSink& warn) {
   // The common case (keyset exists) takes no lock: writers replace the file by rename, so a
   // reader sees a whole old or a whole new file.
   if (auto existing = load_keyset(dir)) return std::move(*existing);
@@ -214,17 +214,18 @@ Keyset open_keyset(const std::string& dir, std::int64_t now) {
   // Another process may have created it while we waited for the lock.
   if (auto existing = load_keyset(dir)) return std::move(*existing);
   Keyset keyset = Keyset::generate(now);
-  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset");
+  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset", warn);
   return keyset;
 }
 
-Keyset update_keyset(const std::string& dir, std::int64_t now, const std::function<void(Keyset&)>& change) {
+Keyset update_keyset(const std::string& dir, std::int64_t now, const std::function<void(Keyset&)>& change,
+                     const WarningSink& warn) {
   ensure_state_dir(dir);
   StateDirLock lock(dir);
   auto existing = load_keyset(dir);
   Keyset keyset = existing ? std::move(*existing) : Keyset::generate(now);
   change(keyset);
-  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset");
+  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset", warn);
   return keyset;
 }
 

@@ -52,7 +52,7 @@ struct LocalIssuer::Impl {
 };
 
 LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::vector<std::string> audiences,
-                         UnixClock clock)
+                         WarningSink log, UnixClock clock)
     : impl_(std::make_unique<Impl>()) {
   auto& self = *impl_;
   self.issuer = std::move(issuer);
@@ -62,10 +62,10 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   // Parse --client before touching the disk, so a typo costs no key generation.
   ClientRegistry extra;
   add_command_line_clients(extra, options.clients);
-  self.keyset = open_keyset(self.state_dir, self.clock());
-  self.clients = open_clients(self.state_dir);
+  self.keyset = open_keyset(self.state_dir, self.clock(), log);
+  self.clients = open_clients(self.state_dir, log);
   for (const auto& client : extra.clients()) self.clients.put(client);
-  record_defaults(self.state_dir, {self.issuer, self.audiences});
+  record_defaults(self.state_dir, {self.issuer, self.audiences}, log);
   self.public_keys = self.keyset.published_public_keys();
   self.jwks_body = jose::to_jwks(self.public_keys, /*include_private=*/false).dump();
 }

@@ -41,10 +41,11 @@ class LocalIssuer {
   // the --client entries of options.clients for this run, and records the effective issuer
   // and audiences in <state>/serve.json for the CLI's defaults. Empty audiences mean
   // {kDefaultAudience}; the first is the one tokens get when the request names none. Creating
-  // the keyset generates an RSA key (tens of ms, first run only). Throws StartupError (bad or
-  // too-open keyset/clients file, malformed --client, state dir not writable).
+  // the keyset generates an RSA key (tens of ms, first run only). Warnings (a state file whose
+  // durability is in doubt) go to `log`. Throws StartupError (bad or too-open keyset/clients
+  // file, malformed --client, state dir not writable).
   LocalIssuer(const ServeOptions& options, std::string issuer, std::vector<std::string> audiences,
-              UnixClock clock = system_unix_time);
+              WarningSink log = {}, UnixClock clock = system_unix_time);
   ~LocalIssuer();
   LocalIssuer(const LocalIssuer&) = delete;
   LocalIssuer& operator=(const LocalIssuer&) = delete;

@@ -383,7 +383,7 @@ class LoopbackRoutes {
 
 void register_loopback_routes(httplib::Server& http, const FlavorContext& context, const ServeOptions& options) {
   std::shared_ptr<PersistLock> lock;
-  if (!options.persist_file.empty()) lock = attach_persistence(context.store, options.persist_file);
+  if (!options.persist_file.empty()) lock = attach_persistence(context.store, options.persist_file, context.log);
   // One pattern for all of /api: the handler splits the path itself (cheaper than a regex per
   // route, and one place for the 404 rules).
   static const char* kApi = "/api(/.*)?";
