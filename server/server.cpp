@@ -12,7 +12,6 @@
 #include "server/auth/auth_setup.h"
 #include "server/errors.h"
 #include "server/flavor.h"
-#include "state/client_registry.h"
 #include "server/issuer/issuer.h"
 #include "server/web/json_response.h"
 #include "server/openapi.h"
@@ -219,11 +218,8 @@ void Server::stop() { impl_->http->stop(); }
 
 const std::string& Server::base_url() const { return impl_->base_url; }
 
-std::string Server::token_command() const {
-  const Client* client = impl_->issuer ? impl_->issuer->clients().find(kDefaultClientId) : nullptr;
-  if (!client) return {};
-  return "curl -s -u " + client->id + ":" + client->secret + " -d grant_type=client_credentials " +
-         impl_->base_url + "/oauth/token";
+std::vector<BannerLine> Server::token_help() const {
+  return impl_->issuer ? impl_->issuer->token_help(impl_->base_url) : std::vector<BannerLine>{};
 }
 
 std::string Server::auth_summary() const {

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 
 #include "jose/alg.h"
@@ -19,16 +20,33 @@ namespace {
 // rotation visible quickly while sparing us a request per verification.
 constexpr const char* kPublicCacheControl = "public, max-age=300";
 
-// --client entries for this run: parsed, checked for repeats, put over the stored ones.
-void add_command_line_clients(ClientRegistry& clients, const std::vector<std::string>& specs) {
+// --client entries for this run: parsed, checked for repeats, put over the stored ones. A
+// secret typed into argv is visible to every local user (ps, /proc) and lands in shell history
+// and CI logs: accepted, but the log says how to avoid it.
+void add_command_line_clients(ClientRegistry& clients, const ServeOptions& options, const WarningSink& log) {
   std::vector<std::string> ids;
-  for (const auto& spec : specs) {
-    Client client = parse_client_spec(spec);
+  for (const auto& spec : options.clients) {
+    Client client = parse_client_spec(spec, options.env);
     if (std::find(ids.begin(), ids.end(), client.id) != ids.end())
       throw StartupError("--client", "client id '" + client.id + "' is given twice");
+    if (client.origin == SecretOrigin::literal && log)
+      log("swapi serve: --client " + client.id + ": the secret is on the command line, where ps and shell history "
+          "show it; use " + client.id + ":@FILE:SCOPES or " + client.id + ":env:VAR:SCOPES");
     ids.push_back(client.id);
     clients.put(std::move(client));
   }
+}
+
+// 'text' for a POSIX shell: no expansion inside, a ' closes, escapes and reopens.
+std::string shell_quote(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+bool is_shell_name(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 }  // namespace
@@ -61,7 +79,7 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   self.state_dir = resolve_state_dir(options);
   // Parse --client before touching the disk, so a typo costs no key generation.
   ClientRegistry extra;
-  add_command_line_clients(extra, options.clients);
+  add_command_line_clients(extra, options, log);
   self.keyset = open_keyset(self.state_dir, self.clock(), log);
   self.clients = open_clients(self.state_dir, log);
   for (const auto& client : extra.clients()) self.clients.put(client);
@@ -78,6 +96,39 @@ const std::string& LocalIssuer::state_dir() const { return impl_->state_dir; }
 const ClientRegistry& LocalIssuer::clients() const { return impl_->clients; }
 const Keyset& LocalIssuer::keyset() const { return impl_->keyset; }
 const std::vector<jose::Jwk>& LocalIssuer::public_keys() const { return impl_->public_keys; }
+
+std::vector<BannerLine> LocalIssuer::token_help(const std::string& base_url) const {
+  const Client* client = impl_->clients.find(kDefaultClientId);
+  if (!client) return {};
+  // A shell expression that yields the secret where it is kept, so that the banner (a
+  // terminal, a CI log) never holds the secret itself.
+  std::string where, secret;
+  switch (client->origin) {
+    case SecretOrigin::stored: {
+      std::string file = state_file(impl_->state_dir, kClientsFile);
+      std::string program = ".clients[] | select(.client_id == " + nlohmann::json(client->id).dump() + ") | .client_secret";
+      where = "secret in " + shell_quote(file);
+      secret = "$(jq -r " + shell_quote(program) + " " + shell_quote(file) + ")";
+      break;
+    }
+    case SecretOrigin::file:
+      where = "secret in " + shell_quote(client->origin_reference) + " (--client)";
+      secret = "$(cat " + shell_quote(client->origin_reference) + ")";
+      break;
+    case SecretOrigin::env:
+      where = "secret in $" + client->origin_reference + " (--client)";
+      secret = is_shell_name(client->origin_reference) ? "${" + client->origin_reference + "}"
+                                                       : "$(printenv " + shell_quote(client->origin_reference) + ")";
+      break;
+    case SecretOrigin::literal:
+      where = "secret given on the command line (--client)";
+      secret = "<the secret you gave --client>";
+      break;
+  }
+  std::string command = "TOKEN=$(curl -s -u \"" + client->id + ":" + secret +
+                        "\" -d grant_type=client_credentials " + base_url + "/oauth/token | jq -r .access_token)";
+  return {{"client", client->id + ", " + where}, {"token", command}};
+}
 
 nlohmann::json LocalIssuer::Impl::discovery(const std::string& base_url) const {
   // OpenID Connect Discovery 1.0 §3 / RFC 8414 §2. We issue access tokens only; the

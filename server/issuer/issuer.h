@@ -35,15 +35,21 @@ inline constexpr std::int64_t kIssuedTokenLifetimeSeconds = 86400;
 using UnixClock = std::function<std::int64_t()>;
 std::int64_t system_unix_time();
 
+// One line of the banner: "  <label>: <text>".
+struct BannerLine {
+  std::string label, text;
+};
+
 class LocalIssuer {
  public:
   // Opens (creating on first use, under a lock) the keyset and clients in the state dir, adds
-  // the --client entries of options.clients for this run, and records the effective issuer
-  // and audiences in <state>/serve.json for the CLI's defaults. Empty audiences mean
-  // {kDefaultAudience}; the first is the one tokens get when the request names none. Creating
-  // the keyset generates an RSA key (tens of ms, first run only). Warnings (a state file whose
+  // the --client entries of options.clients for this run (secrets read from files or
+  // options.env as they say), and records the effective issuer and audiences in
+  // <state>/serve.json for the CLI's defaults. Empty audiences mean {kDefaultAudience}; the
+  // first is the one tokens get when the request names none. Creating the keyset generates an
+  // RSA key (tens of ms, first run only). Warnings (a secret given in argv, a state file whose
   // durability is in doubt) go to `log`. Throws StartupError (bad or too-open keyset/clients
-  // file, malformed --client, state dir not writable).
+  // file, malformed --client, unreadable secret, state dir not writable).
   LocalIssuer(const ServeOptions& options, std::string issuer, std::vector<std::string> audiences,
               WarningSink log = {}, UnixClock clock = system_unix_time);
   ~LocalIssuer();
@@ -61,6 +67,12 @@ class LocalIssuer {
   // Every published key (active, retired and published ones), public parts only, never oct
   // (HMAC) keys. The resource server verifies against these by default.
   const std::vector<jose::Jwk>& public_keys() const;
+
+  // The banner's help for getting a token as the default client, which never contains the
+  // secret: where it is ("client: swapi-cli, secret in '<state>/clients.json'") and a
+  // copy-paste command that reads it from there ("token: TOKEN=$(curl ... | jq ...)"). Empty
+  // when the state dir has no default client.
+  std::vector<BannerLine> token_help(const std::string& base_url) const;
 
   // GET /.well-known/jwks.json, GET /.well-known/openid-configuration, POST /oauth/token.
   // scheme and fallback_host ("127.0.0.1:8080") build absolute URLs in the discovery document
