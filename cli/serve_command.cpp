@@ -57,10 +57,13 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
       ->check(CLI::ExistingFile)->group(auth);
   cmd.add_option("--public", o.public_paths, "Serve this path (or prefix ending in *) without a token, repeatable")->group(auth);
   cmd.add_flag("--allow-query-token", o.allow_query_token, "Also accept ?access_token= (RFC 6750 §2.3; off by default)")->group(auth);
-  cmd.add_option("--client", o.clients,
+  auto* client = cmd.add_option("--client", o.clients,
                  "Add an OAuth client for POST /oauth/token, repeatable: ID:@FILE:SCOPES reads the secret from "
                  "FILE, ID:env:VAR:SCOPES from $VAR, ID:SECRET:SCOPES takes it as given (visible in ps and "
                  "shell history); scopes space- or comma-separated")->group(auth);
+  // With another issuer's keys this server issues no tokens: a client would be a dead letter.
+  client->excludes(uri);
+  client->excludes(file);
 }
 
 // Blocks SIGINT/SIGTERM in every thread (workers inherit the mask) and waits for them on one

@@ -35,8 +35,9 @@ class Server {
   // What the banner should say about auth ("JWT required (issuer ..., audience ...)").
   std::string auth_summary() const;
   // How to get a token, for the banner, never showing a secret: the default client, where its
-  // secret is and a copy-paste command that reads it and asks POST /oauth/token. Empty when
-  // the state dir has no default client.
+  // secret is and a copy-paste command that reads it and asks POST /oauth/token; with
+  // --jwks-uri/--jwks-file, the issuer whose tokens are trusted. Empty when there is no
+  // default client or auth is off without a local issuer.
   std::vector<BannerLine> token_help() const;
 
  private:

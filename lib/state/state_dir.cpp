@@ -187,7 +187,10 @@ void write_private_file(const std::string& path, std::string_view content, std::
 }
 
 void record_defaults(const std::string& dir, const RecordedDefaults& defaults, const WarningSink& warn) {
-  nlohmann::json document = {{"issuer", defaults.issuer}, {"audiences", defaults.audiences}};
+  nlohmann::json document = {{"issuer", defaults.issuer}, {"audiences", defaults.audiences},
+                             {"local_issuer", defaults.local_issuer()}};
+  if (!defaults.jwks_uri.empty()) document["jwks_uri"] = defaults.jwks_uri;
+  if (!defaults.jwks_file.empty()) document["jwks_file"] = defaults.jwks_file;
   write_private_file(state_file(dir, kDefaultsFile), document.dump(2) + "\n", "recorded defaults", warn);
 }
 
@@ -199,6 +202,10 @@ std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir) {
     RecordedDefaults defaults;
     defaults.issuer = document.at("issuer").get<std::string>();
     defaults.audiences = document.at("audiences").get<std::vector<std::string>>();
+    defaults.jwks_uri = document.value("jwks_uri", "");
+    defaults.jwks_file = document.value("jwks_file", "");
+    // A record that says the local issuer is off must also say what replaced it.
+    if (!document.value("local_issuer", true) && defaults.local_issuer()) return std::nullopt;
     return defaults;
   } catch (const StartupError&) {
     return std::nullopt;

@@ -65,14 +65,23 @@ using StateFsyncFunction = int (*)(int fd);
 StateFsyncFunction replace_state_fsync_for_testing(StateFsyncFunction replacement);
 
 // What the last `swapi serve` on a state dir used, so `token mint`, `call --scope` and
-// `check` agree with it without flags. Stored in <dir>/serve.json.
+// `check` agree with it without flags. Stored in <dir>/serve.json:
+//   {"issuer": "...", "audiences": [...], "local_issuer": true}
+//   {"issuer": "...", "audiences": [...], "local_issuer": false, "jwks_uri": "https://..."}
+//   {"issuer": "...", "audiences": [...], "local_issuer": false, "jwks_file": "/abs/keys.json"}
+// With another key source the local issuer is off: a token signed with the local keyset is
+// not one that server trusts, so the CLI must not mint one as if it were.
 struct RecordedDefaults {
   std::string issuer;
   std::vector<std::string> audiences;
+  std::string jwks_uri{};   // --jwks-uri, or empty
+  std::string jwks_file{};  // --jwks-file (absolute), or empty
+  bool local_issuer() const { return jwks_uri.empty() && jwks_file.empty(); }
 };
 void record_defaults(const std::string& dir, const RecordedDefaults& defaults, const WarningSink& warn = {});
 // nullopt when nothing was recorded or the file is unreadable or malformed (defaults are a
-// convenience: a broken record must not stop the CLI).
+// convenience: a broken record must not stop the CLI). A record without "local_issuer" (an
+// older swapi) reads as the local issuer.
 std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir);
 
 // File names inside the state dir.

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
 
 #include "jose/alg.h"
 #include "server/errors.h"
+#include "server/web/json_response.h"
 #include "server/web/route_context.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
@@ -51,6 +53,38 @@ bool is_shell_name(std::string_view name) {
 
 }  // namespace
 
+bool runs_local_issuer(const ServeOptions& options) { return options.jwks_uri.empty() && options.jwks_file.empty(); }
+
+std::string foreign_issuer_reason(const ServeOptions& options, const std::string& issuer) {
+  // The file's path is not told to HTTP clients: it is this machine's business.
+  std::string keys = options.jwks_uri.empty() ? "signed with the keys of its --jwks-file"
+                                              : "whose keys are at " + options.jwks_uri;
+  return "this server issues no tokens and publishes no keys: it trusts tokens from " + issuer + ", " + keys;
+}
+
+void record_foreign_issuer(const ServeOptions& options, const std::string& issuer,
+                           const std::vector<std::string>& audiences, const WarningSink& log) {
+  std::string dir = resolve_state_dir(options);
+  ensure_state_dir(dir);
+  RecordedDefaults defaults{issuer, audiences, options.jwks_uri, {}};
+  if (!options.jwks_file.empty()) defaults.jwks_file = std::filesystem::absolute(options.jwks_file).string();
+  record_defaults(dir, defaults, log);
+}
+
+void register_foreign_issuer_routes(httplib::Server& http, std::string reason, bool loopback_shape) {
+  auto refuse = [reason = std::move(reason), loopback_shape](const httplib::Request&, httplib::Response& response) {
+    if (loopback_shape) {
+      set_loopback_error(response, 404, reason, "NO_LOCAL_ISSUER");
+    } else {
+      set_json_error(response, 404, reason);
+    }
+  };
+  http.Get("/.well-known/jwks.json", refuse);
+  http.Get("/.well-known/openid-configuration", refuse);
+  http.Post("/oauth/token", refuse);
+  http.Get("/oauth/token", refuse);
+}
+
 std::int64_t system_unix_time() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -83,7 +117,7 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   self.keyset = open_keyset(self.state_dir, self.clock(), log);
   self.clients = open_clients(self.state_dir, log);
   for (const auto& client : extra.clients()) self.clients.put(client);
-  record_defaults(self.state_dir, {self.issuer, self.audiences}, log);
+  record_defaults(self.state_dir, {self.issuer, self.audiences, {}, {}}, log);
   self.public_keys = self.keyset.published_public_keys();
   self.jwks_body = jose::to_jwks(self.public_keys, /*include_private=*/false).dump();
 }

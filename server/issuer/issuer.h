@@ -35,6 +35,27 @@ inline constexpr std::int64_t kIssuedTokenLifetimeSeconds = 86400;
 using UnixClock = std::function<std::int64_t()>;
 std::int64_t system_unix_time();
 
+// Whether `swapi serve` runs its local issuer: yes with the local keyset, no with --jwks-uri or
+// --jwks-file. The server then trusts another issuer's keys; a token the local issuer signed
+// would be refused by that same server (unknown kid), and a discovery document naming the
+// other issuer beside our own JWKS would send clients to keys that are not trusted. So the
+// issuer's routes answer 404 with foreign_issuer_reason(), and nothing is minted here.
+bool runs_local_issuer(const ServeOptions& options);
+
+// "this server issues no tokens and publishes no keys: it trusts tokens from <issuer>, whose
+// keys are at <uri>" (or "..., signed with the keys of its --jwks-file").
+std::string foreign_issuer_reason(const ServeOptions& options, const std::string& issuer);
+
+// GET /.well-known/jwks.json, GET /.well-known/openid-configuration and POST|GET /oauth/token
+// when the local issuer is off: 404 JSON carrying `reason`, in the flavor's error shape.
+void register_foreign_issuer_routes(httplib::Server& http, std::string reason, bool loopback_shape);
+
+// With the local issuer off: records in <state>/serve.json that the server trusts another
+// issuer's keys (state_dir.h RecordedDefaults), so the CLI does not mint local tokens as if
+// they were trusted. Creates the state dir if needed, nothing else in it.
+void record_foreign_issuer(const ServeOptions& options, const std::string& issuer,
+                           const std::vector<std::string>& audiences, const WarningSink& log);
+
 // One line of the banner: "  <label>: <text>".
 struct BannerLine {
   std::string label, text;
