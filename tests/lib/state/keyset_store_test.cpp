@@ -399,6 +399,36 @@ TEST_CASE("recorded defaults round-trip and a broken record reads as none") {
   REQUIRE(recorded);
   CHECK(recorded->issuer == "http://127.0.0.1:4242/");
   CHECK(recorded->audiences == std::vector<std::string>{"https://starwarsapi.com", "urn:other"});
+  CHECK(recorded->local_issuer());
   write_private_file(dir + "/serve.json", "{\"issuer\": 3}", "test");
+  CHECK_FALSE(read_recorded_defaults(dir));
+}
+
+TEST_CASE("recorded defaults say when the local issuer was off, and which keys were trusted instead") {
+  TempDir temp;
+  std::string dir = temp.path().string();
+  RecordedDefaults remote{"https://tenant.example/", {"https://starwarsapi.com"}, "https://tenant.example/jwks.json", {}};
+  record_defaults(dir, remote);
+  auto document = nlohmann::json::parse(swapi::test::read_file(dir + "/serve.json"));
+  CHECK(document["local_issuer"] == false);
+  CHECK(document["jwks_uri"] == "https://tenant.example/jwks.json");
+  CHECK_FALSE(document.contains("jwks_file"));
+  auto recorded = read_recorded_defaults(dir);
+  REQUIRE(recorded);
+  CHECK_FALSE(recorded->local_issuer());
+  CHECK(recorded->jwks_uri == "https://tenant.example/jwks.json");
+
+  record_defaults(dir, {"https://issuer.test/", {"https://starwarsapi.com"}, {}, "/abs/trusted.json"});
+  recorded = read_recorded_defaults(dir);
+  REQUIRE(recorded);
+  CHECK(recorded->jwks_file == "/abs/trusted.json");
+  CHECK_FALSE(recorded->local_issuer());
+
+  // A record from before this field reads as the local issuer; one that says "off" without
+  // saying what replaced it reads as none.
+  write_private_file(dir + "/serve.json", R"({"issuer": "http://127.0.0.1:8080/", "audiences": []})", "test");
+  REQUIRE(read_recorded_defaults(dir));
+  CHECK(read_recorded_defaults(dir)->local_issuer());
+  write_private_file(dir + "/serve.json", R"({"issuer": "x", "audiences": [], "local_issuer": false})", "test");
   CHECK_FALSE(read_recorded_defaults(dir));
 }
