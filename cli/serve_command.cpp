@@ -59,8 +59,13 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
       ->check(CLI::ExistingFile)->group(auth);
   cmd.add_option("--public", o.public_paths, "Serve this path (or prefix ending in *) without a token, repeatable")->group(auth);
   cmd.add_flag("--allow-query-token", o.allow_query_token, "Also accept ?access_token= (RFC 6750 §2.3; off by default)")->group(auth);
-  cmd.add_option("--client", o.clients, "Add an OAuth client for POST /oauth/token, as ID:SECRET:SCOPES "
-                 "(scopes space- or comma-separated), repeatable")->group(auth);
+  auto* client = cmd.add_option("--client", o.clients,
+                 "Add an OAuth client for POST /oauth/token, repeatable: ID:@FILE:SCOPES reads the secret from "
+                 "FILE, ID:env:VAR:SCOPES from $VAR, ID:SECRET:SCOPES takes it as given (visible in ps and "
+                 "shell history); scopes space- or comma-separated")->group(auth);
+  // With another issuer's keys this server issues no tokens: a client would be a dead letter.
+  client->excludes(uri);
+  client->excludes(file);
 }
 
 // SIGINT and SIGTERM stop serve. They are blocked in every thread and taken by one watcher
@@ -101,12 +106,15 @@ class SignalWatcher {
   std::thread thread_;
 };
 
-// How to get in: with auth on, a token command and a call with the token; without, a plain call.
+// How to get in: with auth on, where tokens come from (never a secret: banners end up in
+// terminals and CI logs) and a call with the token; without, a plain call.
 std::string token_lines(const server::Server& server, const server::ServeOptions& options) {
   std::string example = server.base_url() + "/api/films/1/";
-  std::string token = server.token_command();
-  if (options.no_auth || token.empty()) return "  try:  curl " + example + "\n";
-  return "  token: " + token + "\n" + "  try:  curl -H \"Authorization: Bearer $TOKEN\" " + example + "\n";
+  auto help = server.token_help();
+  if (options.no_auth || help.empty()) return "  try:  curl " + example + "\n";
+  std::string lines;
+  for (const auto& line : help) lines += "  " + line.label + ": " + line.text + "\n";
+  return lines + "  try:  curl -H \"Authorization: Bearer $TOKEN\" " + example + "\n";
 }
 
 int run_serve(const server::ServeOptions& options, Context& context) {
@@ -135,6 +143,7 @@ Action setup_serve(CLI::App& app, Context& context) {
     options->env_swapi_home = context.getenv("SWAPI_HOME");
     options->env_xdg_state_home = context.getenv("XDG_STATE_HOME");
     options->env_home = context.getenv("HOME");
+    options->env = [&context](std::string_view name) { return context.getenv(std::string(name)); };
     return run_serve(*options, context);
   };
 }

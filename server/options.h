@@ -1,7 +1,9 @@
 #pragma once
 // Everything `swapi serve` can be told (DESIGN.md "CLI"); the CLI fills it, the server reads it.
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace swapi::server {
@@ -36,10 +38,12 @@ struct ServeOptions {
   std::string policy_file;
   std::vector<std::string> public_paths;
   bool allow_query_token = false;
-  std::vector<std::string> clients;  // ID:SECRET:SCOPES for POST /oauth/token
+  std::vector<std::string> clients;  // ID:SECRET:SCOPES, ID:@FILE:SCOPES or ID:env:VAR:SCOPES
 
   // The environment, read once by the CLI (STYLE.md: getenv in one place).
   std::string env_swapi_home, env_xdg_state_home, env_home;
+  // The CLI's lookup for variables a flag names (--client ID:env:VAR:SCOPES); "" when unset.
+  std::function<std::string(std::string_view)> env;
 };
 
 }  // namespace swapi::server

@@ -228,19 +228,30 @@ int Server::bind() {
   std::string host = self.options.host.find(':') != std::string::npos ? "[" + self.options.host + "]" : self.options.host;
   self.base_url = self.scheme + "://" + host + ":" + std::to_string(port);
 
-  FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port)};
+  FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port),
+                        [&log = self.log](const std::string& line) { log.message(line); }};
   self.register_public_routes();
 
   // Auth needs the base URL: the default issuer is this server's own URL + "/".
   AuthIdentity identity = effective_identity(self.options, self.base_url);
-  self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences);
-  self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
+  auto log = [&log = self.log](const std::string& line) { log.message(line); };
+  if (runs_local_issuer(self.options)) {
+    self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log);
+    self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
+  } else {
+    // Another issuer's keys are trusted: ours would mint tokens this server refuses.
+    register_foreign_issuer_routes(*self.http, foreign_issuer_reason(self.options, identity.issuer),
+                                   self.options.flavor == "loopback");
+  }
   if (!self.options.no_auth) {
-    auto guard = make_auth_guard(self.options, identity, self.issuer->public_keys(),
-                                 [&log = self.log](const std::string& line) { log.message(line); }, system_unix_time);
+    static const std::vector<jose::Jwk> kNoLocalKeys;
+    auto guard = make_auth_guard(self.options, identity, self.issuer ? self.issuer->public_keys() : kNoLocalKeys,
+                                 log, system_unix_time);
     self.auth = guard.get();
     self.guard = std::move(guard);
   }
+  // Recorded once the key source is known to work, so a refused start records nothing.
+  if (!self.issuer) record_foreign_issuer(self.options, identity.issuer, identity.audiences, log);
   if (self.options.flavor == "loopback") {
     register_loopback_routes(*self.http, context, self.options);
   } else {
@@ -297,11 +308,12 @@ void Server::stop(std::string_view why) {
 
 const std::string& Server::base_url() const { return impl_->base_url; }
 
-std::string Server::token_command() const {
-  const Client* client = impl_->issuer ? impl_->issuer->clients().find(kDefaultClientId) : nullptr;
-  if (!client) return {};
-  return "curl -s -u " + client->id + ":" + client->secret + " -d grant_type=client_credentials " +
-         impl_->base_url + "/oauth/token";
+std::vector<BannerLine> Server::token_help() const {
+  if (impl_->issuer) return impl_->issuer->token_help(impl_->base_url);
+  const auto& options = impl_->options;
+  if (options.no_auth) return {};
+  AuthIdentity identity = effective_identity(options, impl_->base_url);
+  return {{"token", "from " + identity.issuer + " (this server trusts its keys and issues none itself)"}};
 }
 
 std::string Server::auth_summary() const {

@@ -5,7 +5,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "server/issuer/issuer.h"  // BannerLine
 #include "server/options.h"
 
 namespace swapi::server {
@@ -35,9 +37,11 @@ class Server {
   const std::string& base_url() const;
   // What the banner should say about auth ("JWT required (issuer ..., audience ...)").
   std::string auth_summary() const;
-  // A copy-paste command that gets a token from this server for its default client (empty when
-  // the state dir has no such client).
-  std::string token_command() const;
+  // How to get a token, for the banner, never showing a secret: the default client, where its
+  // secret is and a copy-paste command that reads it and asks POST /oauth/token; with
+  // --jwks-uri/--jwks-file, the issuer whose tokens are trusted. Empty when there is no
+  // default client or auth is off without a local issuer.
+  std::vector<BannerLine> token_help() const;
 
  private:
   struct Impl;

@@ -183,7 +183,7 @@ Jwk parse_jwk(std::string_view json_text) {
 Jwk parse_jwk(const std::string& json_text) { return parse_jwk(std::string_view(json_text)); }
 Jwk parse_jwk(const char* json_text) { return parse_jwk(std::string_view(json_text)); }
 
-JwksLoad parse_jwks(const json& document) {
+JwksLoad parse_jwks(const json& document, JwksRole role) {
   if (!document.is_object()) invalid("a JWKS must be a JSON object {\"keys\":[...]}");
   auto keys = document.find("keys");
   if (keys == document.end() || !keys->is_array()) {
@@ -216,12 +216,13 @@ JwksLoad parse_jwks(const json& document) {
       by_kid[kid->get<std::string>()].push_back(index);
     }
   }
-  // A set mixing public keys with HMAC secrets is refused key by key (Wycheproof "MixedKeySet",
-  // group jws_mixedSymmetryKeyset): a set that publishes public keys is a published set, and a
-  // secret in it is known to everyone who can read it. The secrets go; private asymmetric keys
-  // stay (they verify like their public halves and confuse nothing).
-  bool has_public = std::any_of(loaded.begin(), loaded.end(),
-                                [](const Loaded& entry) { return !entry.key.is_private; });
+  // A published set mixing public keys with HMAC secrets is refused key by key (Wycheproof
+  // "MixedKeySet", group jws_mixedSymmetryKeyset): a set that publishes public keys is read by
+  // anyone, and so is a secret in it. The secrets go; private asymmetric keys stay (they verify
+  // like their public halves and confuse nothing). A private keyset is the owner's file, not
+  // something published: mixing is its normal state (JwksRole).
+  bool has_public = role == JwksRole::published &&
+                    std::any_of(loaded.begin(), loaded.end(), [](const Loaded& entry) { return !entry.key.is_private; });
 
   JwksLoad result;
   for (Loaded& entry : loaded) {

@@ -43,17 +43,27 @@ Jwk parse_jwk(std::string_view json_text);
 Jwk parse_jwk(const std::string& json_text);
 Jwk parse_jwk(const char* json_text);
 
+// Whose set a JWKS document is; it decides whether a secret may sit beside public keys.
+enum class JwksRole {
+  // A set others can read (a JWKS URL, --jwks-file): a secret in a set that also publishes
+  // public keys is known to everyone who can read it, so it is dropped.
+  published,
+  // The owner's private keyset (the 0600 state-dir file): it holds private keys, public keys
+  // it verifies with and HMAC secrets side by side by design, and is never published as is.
+  private_keyset,
+};
+
 // A JWKS loads key by key: a bad key is reported and skipped, never fatal to the whole set.
 // Keys sharing a kid are all rejected (a verifier could not tell which one the token meant),
-// counting entries that failed to load. HMAC (oct) secrets in a set that also holds public keys
-// are rejected (Wycheproof MixedKeySet: a published set must not carry secrets). Key numbers in
-// `rejected` count from 1.
+// counting entries that failed to load. In a published set, HMAC (oct) secrets beside public
+// keys are rejected (Wycheproof MixedKeySet: a published set must not carry secrets). Key
+// numbers in `rejected` count from 1.
 struct JwksLoad {
   std::vector<Jwk> keys;
   std::vector<std::string> rejected;  // one sentence per skipped key: "key 2 (kid "x"): why"
 };
 // Throws Error(Errc::invalid_key) only when the document is not {"keys":[...]}.
-JwksLoad parse_jwks(const nlohmann::json& document);
+JwksLoad parse_jwks(const nlohmann::json& document, JwksRole role = JwksRole::published);
 JwksLoad parse_jwks(std::string_view json_text);
 JwksLoad parse_jwks(const std::string& json_text);
 JwksLoad parse_jwks(const char* json_text);

@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "base/diagnostic.h"
 #include "jose/base64url.h"
@@ -47,18 +49,53 @@ bool is_scope_token(std::string_view scope) noexcept {
   });
 }
 
-Client parse_client_spec(std::string_view spec) {
-  std::string quoted = "'" + std::string(spec) + "'";
+Client parse_client_spec(std::string_view spec, const EnvLookup& env) {
   auto first = spec.find(':');
+  // Error messages name the client, never what follows the id (it may be the secret).
+  std::string quoted = "'" + std::string(spec.substr(0, first)) + (first == std::string_view::npos ? "'" : ":...'");
+  constexpr const char* kHint = "e.g. --client ci:@ci-secret.txt:'read:films read:people' or --client ci:env:CI_SECRET:read:films";
   auto second = first == std::string_view::npos ? first : spec.find(':', first + 1);
-  if (second == std::string_view::npos)
-    throw base::Diagnostic("--client", quoted + " is not ID:SECRET:SCOPES",
-                       "e.g. --client ci:s3cret:'read:films read:people'");
+  if (second == std::string_view::npos) throw base::Diagnostic("--client", quoted + " is not ID:SECRET:SCOPES", kHint);
   Client client;
   client.id = std::string(spec.substr(0, first));
-  client.secret = std::string(spec.substr(first + 1, second - first - 1));
-  if (client.id.empty()) throw base::Diagnostic("--client", quoted + " has an empty client id");
-  if (client.secret.empty()) throw base::Diagnostic("--client", quoted + " has an empty secret");
+  std::string_view secret = spec.substr(first + 1, second - first - 1);
+  if (client.id.empty()) throw base::Diagnostic("--client", quoted + " has an empty client id", kHint);
+  quoted = "'" + client.id + "'";
+  if (secret == "env") {
+    // ID:env:VAR:SCOPES: the variable name is the next part.
+    auto third = spec.find(':', second + 1);
+    if (third == std::string_view::npos)
+      throw base::Diagnostic("--client", quoted + ": env needs a variable name, as ID:env:VAR:SCOPES", kHint);
+    client.origin = SecretOrigin::env;
+    client.origin_reference = std::string(spec.substr(second + 1, third - second - 1));
+    if (client.origin_reference.empty())
+      throw base::Diagnostic("--client", quoted + ": env needs a variable name, as ID:env:VAR:SCOPES", kHint);
+    client.secret = env ? env(client.origin_reference) : std::string();
+    if (client.secret.empty())
+      throw base::Diagnostic("--client", quoted + ": the environment variable " + client.origin_reference + " is not set or empty",
+                         "export " + client.origin_reference + " with the secret before starting swapi serve");
+    second = third;
+  } else if (secret.starts_with('@')) {
+    client.origin = SecretOrigin::file;
+    client.origin_reference = std::string(secret.substr(1));
+    if (client.origin_reference.empty()) throw base::Diagnostic("--client", quoted + ": @ needs a file name, as ID:@FILE:SCOPES", kHint);
+    std::ifstream in(client.origin_reference, std::ios::binary);
+    std::ostringstream content;
+    if (in) content << in.rdbuf();
+    if (!in || in.bad())
+      throw base::Diagnostic("--client", quoted + ": cannot read the secret file " + client.origin_reference,
+                         "check the path and its permissions");
+    client.secret = content.str();
+    // As $(cat FILE) would: the line's end is not part of the secret.
+    if (client.secret.ends_with('\n')) client.secret.pop_back();
+    if (client.secret.ends_with('\r')) client.secret.pop_back();
+    if (client.secret.empty())
+      throw base::Diagnostic("--client", quoted + ": the secret file " + client.origin_reference + " is empty");
+  } else {
+    client.origin = SecretOrigin::literal;
+    client.secret = std::string(secret);
+    if (client.secret.empty()) throw base::Diagnostic("--client", quoted + " has an empty secret", kHint);
+  }
   client.scopes = jose::split_scopes(spec.substr(second + 1), " ,");
   for (const auto& scope : client.scopes)
     if (!is_scope_token(scope))
@@ -126,7 +163,9 @@ ClientRegistry ClientRegistry::from_json(std::string_view text, const std::strin
     if (secret == entry.end() || !secret->is_string() || secret->get_ref<const std::string&>().empty())
       corrupt(path, where + " has no \"client_secret\" string");
     if (scopes == entry.end() || !scopes->is_array()) corrupt(path, where + " has no \"scopes\" array");
-    Client client{id->get<std::string>(), secret->get<std::string>(), {}};
+    Client client;
+    client.id = id->get<std::string>();
+    client.secret = secret->get<std::string>();
     for (const auto& scope : *scopes) {
       if (!scope.is_string() || !is_scope_token(scope.get_ref<const std::string&>()))
         corrupt(path, where + " has an invalid scope " + scope.dump());
@@ -140,7 +179,11 @@ ClientRegistry ClientRegistry::from_json(std::string_view text, const std::strin
 
 ClientRegistry ClientRegistry::generate() {
   ClientRegistry registry;
-  registry.clients_.push_back({std::string(kDefaultClientId), jose::random_base64url(32), default_scopes()});
+  Client client;
+  client.id = std::string(kDefaultClientId);
+  client.secret = jose::random_base64url(32);
+  client.scopes = default_scopes();
+  registry.clients_.push_back(std::move(client));
   return registry;
 }
 
@@ -151,13 +194,13 @@ std::optional<ClientRegistry> load_clients(const std::string& dir) {
   return ClientRegistry::from_json(*text, path);
 }
 
-ClientRegistry open_clients(const std::string& dir) {
+ClientRegistry open_clients(const std::string& dir, const WarningSink& warn) {
   if (auto existing = load_clients(dir)) return std::move(*existing);
   ensure_state_dir(dir);
   StateDirLock lock(dir);
   if (auto existing = load_clients(dir)) return std::move(*existing);
   ClientRegistry registry = ClientRegistry::generate();
-  write_private_file(state_file(dir, kClientsFile), registry.to_json().dump(2) + "\n", "clients");
+  write_private_file(state_file(dir, kClientsFile), registry.to_json().dump(2) + "\n", "clients", warn);
   return registry;
 }
 

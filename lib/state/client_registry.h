@@ -5,13 +5,18 @@
 // <state>/clients.json, mode 0600, created with the keyset:
 //   {"clients": [{"client_id": "swapi-cli", "client_secret": "<32 random bytes, base64url>",
 //                 "scopes": ["read:films", "write:films", ...]}]}
-// `--client ID:SECRET:SCOPES` adds clients (or replaces a stored one) for one run only.
+// `--client ID:SECRET:SCOPES` adds clients (or replaces a stored one) for one run only; the
+// secret may instead come from a file (ID:@FILE:SCOPES) or the environment (ID:env:VAR:SCOPES),
+// so that it never has to appear in argv, shell history or a CI log.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "state/state_dir.h"  // WarningSink
 
 namespace swapi::server {
 
@@ -25,16 +30,34 @@ const std::vector<std::string>& default_scopes();
 // RFC 6749 §3.3 scope-token: one or more of %x21 / %x23-5B / %x5D-7E.
 bool is_scope_token(std::string_view scope) noexcept;
 
+// Where a client's secret came from, so that messages can say where it is without printing it
+// (the banner shows a command that reads it).
+enum class SecretOrigin {
+  stored,   // clients.json in the state dir
+  literal,  // --client ID:SECRET:SCOPES
+  file,     // --client ID:@FILE:SCOPES (reference: FILE)
+  env,      // --client ID:env:VAR:SCOPES (reference: VAR)
+};
+
 struct Client {
   std::string id;
   std::string secret;
   std::vector<std::string> scopes;  // allowed scopes, in the order a full grant lists them
+  SecretOrigin origin = SecretOrigin::stored;
+  std::string origin_reference{};   // the file or variable name for file/env
 };
 
-// "ID:SECRET:SCOPES" (scopes separated by spaces or commas, may be empty). Neither ID nor
-// SECRET may contain ':' (scopes do: "read:films"). Throws base::Diagnostic("--client", why) for
-// a missing part, an empty id or secret, or a scope that is not a scope-token.
-Client parse_client_spec(std::string_view spec);
+// The environment, as the CLI read it (STYLE.md: getenv in one place); "" when unset.
+using EnvLookup = std::function<std::string(std::string_view name)>;
+
+// "ID:SECRET:SCOPES" (scopes separated by spaces or commas, may be empty). SECRET is either
+//   the secret itself (no ':', not starting with '@', not "env"; visible in `ps` and logs),
+//   @FILE          the content of FILE, one trailing newline removed (FILE without ':'), or
+//   env:VAR        the value of the environment variable VAR (looked up with env).
+// Throws base::Diagnostic("--client", why) for a missing part, an empty id or secret, a file that
+// cannot be read, an unset or empty variable, or a scope that is not a scope-token. Messages
+// never repeat the secret.
+Client parse_client_spec(std::string_view spec, const EnvLookup& env = {});
 
 class ClientRegistry {
  public:
@@ -66,6 +89,7 @@ class ClientRegistry {
 // group/world-accessible.
 std::optional<ClientRegistry> load_clients(const std::string& dir);
 // The stored clients, created (with the default client) on first use under the state-dir lock.
-ClientRegistry open_clients(const std::string& dir);
+// A write whose durability is in doubt is reported on warn (write_private_file).
+ClientRegistry open_clients(const std::string& dir, const WarningSink& warn = {});
 
 }  // namespace swapi::server

@@ -137,7 +137,10 @@ Keyset Keyset::from_json(std::string_view text, const std::string& path) {
   }
   jose::JwksLoad loaded;
   try {
-    loaded = jose::parse_jwks(document);
+    // Our own 0600 file, never served as is: a public key (`keys import` of a public PEM) and
+    // an HMAC secret (`keys gen --alg HS256`) live in it side by side. What is published and
+    // trusted from it is chosen later (published_public_keys()).
+    loaded = jose::parse_jwks(document, jose::JwksRole::private_keyset);
   } catch (const jose::Error& error) {
     corrupt(path, error.detail());
   }
@@ -203,7 +206,7 @@ std::optional<Keyset> load_keyset(const std::string& dir) {
   return Keyset::from_json(*text, path);
 }
 
-Keyset open_keyset(const std::string& dir, std::int64_t now) {
+Keyset open_keyset(const std::string& dir, std::int64_t now, const WarningSink& warn) {
   // The common case (keyset exists) takes no lock: writers replace the file by rename, so a
   // reader sees a whole old or a whole new file.
   if (auto existing = load_keyset(dir)) return std::move(*existing);
@@ -212,17 +215,18 @@ Keyset open_keyset(const std::string& dir, std::int64_t now) {
   // Another process may have created it while we waited for the lock.
   if (auto existing = load_keyset(dir)) return std::move(*existing);
   Keyset keyset = Keyset::generate(now);
-  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset");
+  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset", warn);
   return keyset;
 }
 
-Keyset update_keyset(const std::string& dir, std::int64_t now, const std::function<void(Keyset&)>& change) {
+Keyset update_keyset(const std::string& dir, std::int64_t now, const std::function<void(Keyset&)>& change,
+                     const WarningSink& warn) {
   ensure_state_dir(dir);
   StateDirLock lock(dir);
   auto existing = load_keyset(dir);
   Keyset keyset = existing ? std::move(*existing) : Keyset::generate(now);
   change(keyset);
-  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset");
+  write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset", warn);
   return keyset;
 }
 

@@ -30,6 +30,7 @@
 #include "jose/alg.h"
 #include "jose/jwk.h"
 #include "jose/key_policy.h"
+#include "state/state_dir.h"  // WarningSink
 
 namespace swapi::server {
 
@@ -103,12 +104,13 @@ class Keyset {
 std::optional<Keyset> load_keyset(const std::string& dir);
 
 // The keyset, created on first use (dir 0700, file 0600) under the state-dir lock, so that of
-// several concurrent first runs exactly one generates it and the others read that one.
-Keyset open_keyset(const std::string& dir, std::int64_t now);
+// several concurrent first runs exactly one generates it and the others read that one. A
+// write whose durability is in doubt is reported on warn (write_private_file).
+Keyset open_keyset(const std::string& dir, std::int64_t now, const WarningSink& warn = {});
 
 // Read-modify-write under the state-dir lock: loads (or creates) the keyset, applies change,
 // writes it back atomically and returns it. Used by every `swapi keys` edit.
 Keyset update_keyset(const std::string& dir, std::int64_t now,
-                     const std::function<void(Keyset&)>& change);
+                     const std::function<void(Keyset&)>& change, const WarningSink& warn = {});
 
 }  // namespace swapi::server

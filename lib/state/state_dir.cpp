@@ -21,6 +21,10 @@ namespace {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
+std::atomic<StateFsyncFunction> fsync_function{&::fsync};
+
+int flush(int fd) { return fsync_function.load()(fd); }
+
 std::string octal_mode(mode_t mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
@@ -130,7 +134,12 @@ std::optional<std::string> read_private_file(const std::string& path, std::strin
   return content;
 }
 
-void write_private_file(const std::string& path, std::string_view content, std::string_view what) {
+StateFsyncFunction replace_state_fsync_for_testing(StateFsyncFunction replacement) {
+  return fsync_function.exchange(replacement);
+}
+
+void write_private_file(const std::string& path, std::string_view content, std::string_view what,
+                        const WarningSink& warn) {
   std::string label = std::string(what) + " " + path;
   static std::atomic<unsigned> counter{0};
   std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
@@ -141,7 +150,7 @@ void write_private_file(const std::string& path, std::string_view content, std::
   int error = 0;
   {
     FdGuard guard{fd};
-    if (!write_all(fd, content) || ::fsync(fd) != 0) {
+    if (!write_all(fd, content) || flush(fd) != 0) {
       ok = false;
       error = errno;
     }
@@ -154,17 +163,30 @@ void write_private_file(const std::string& path, std::string_view content, std::
     ::unlink(temp.c_str());
     throw base::Diagnostic(label, "cannot write: " + errno_text(error));
   }
-  // Make the rename itself durable.
-  int dir_fd = ::open(parent_dir(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
+  // Make the rename itself durable. Past the rename the write has happened: a failure here is
+  // reported, not thrown (the caller would otherwise believe the old file is still in place).
+  std::string dir = parent_dir(path);
+  std::string doubt;
+  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0) {
+    int open_error = errno;
+    doubt = "cannot open directory " + dir + ": " + errno_text(open_error);
+  } else {
+    FdGuard guard{dir_fd};
+    if (flush(dir_fd) != 0) {
+      int flush_error = errno;
+      doubt = "cannot flush directory " + dir + " to disk: " + errno_text(flush_error);
+    }
   }
+  if (!doubt.empty() && warn) warn(label + " was written, but it may not survive a power cut: " + doubt);
 }
 
-void record_defaults(const std::string& dir, const RecordedDefaults& defaults) {
-  nlohmann::json document = {{"issuer", defaults.issuer}, {"audiences", defaults.audiences}};
-  write_private_file(state_file(dir, kDefaultsFile), document.dump(2) + "\n", "recorded defaults");
+void record_defaults(const std::string& dir, const RecordedDefaults& defaults, const WarningSink& warn) {
+  nlohmann::json document = {{"issuer", defaults.issuer}, {"audiences", defaults.audiences},
+                             {"local_issuer", defaults.local_issuer()}};
+  if (!defaults.jwks_uri.empty()) document["jwks_uri"] = defaults.jwks_uri;
+  if (!defaults.jwks_file.empty()) document["jwks_file"] = defaults.jwks_file;
+  write_private_file(state_file(dir, kDefaultsFile), document.dump(2) + "\n", "recorded defaults", warn);
 }
 
 std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir) {
@@ -175,6 +197,10 @@ std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir) {
     RecordedDefaults defaults;
     defaults.issuer = document.at("issuer").get<std::string>();
     defaults.audiences = document.at("audiences").get<std::vector<std::string>>();
+    defaults.jwks_uri = document.value("jwks_uri", "");
+    defaults.jwks_file = document.value("jwks_file", "");
+    // A record that says the local issuer is off must also say what replaced it.
+    if (!document.value("local_issuer", true) && defaults.local_issuer()) return std::nullopt;
     return defaults;
   } catch (const base::Diagnostic&) {
     return std::nullopt;

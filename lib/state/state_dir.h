@@ -3,10 +3,12 @@
 // the issuer/audience the last `swapi serve` used live. Private keys are kept as ssh keeps
 // them: the dir is created 0700, every file we write is 0600 from the moment it exists, and
 // a file others can read is refused rather than used.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
 
 namespace swapi::server {
 
@@ -39,21 +41,44 @@ class StateDirLock {
 // or others read or write it (with the hint "chmod 600 <path>", as ssh does for keys).
 std::optional<std::string> read_private_file(const std::string& path, std::string_view what);
 
+// Where a state-dir write reports what does not stop it: a file that is in place but whose
+// directory could not be flushed. Serve passes its log, the CLI its stderr; an empty sink
+// drops the report (tests).
+using WarningSink = std::function<void(const std::string&)>;
+
 // Replaces path atomically with content: a temp file in the same dir created O_EXCL with mode
 // 0600 (never briefly readable by others), written, fsync'd, renamed over path, then the dir
 // fsync'd so the rename survives a crash. Readers see the old or the new file, never half.
-// Throws base::Diagnostic("<what> <path>", ...).
-void write_private_file(const std::string& path, std::string_view content, std::string_view what);
+// Throws base::Diagnostic("<what> <path>", ...) when path is unchanged. The rename is the commit
+// point: after it the write has happened, so a failing directory flush is not an error (the
+// caller's in-memory state matches the file) but a warning on `warn` ("<what> <path> was
+// written, but it may not survive a power cut: cannot flush directory D: why").
+void write_private_file(const std::string& path, std::string_view content, std::string_view what,
+                        const WarningSink& warn = {});
+
+// Test seam: the fsync(2) write_private_file calls, for the temp file and for the directory;
+// returns the previous one. Not for use while writes run.
+using StateFsyncFunction = int (*)(int fd);
+StateFsyncFunction replace_state_fsync_for_testing(StateFsyncFunction replacement);
 
 // What the last `swapi serve` on a state dir used, so `token mint`, `call --scope` and
-// `check` agree with it without flags. Stored in <dir>/serve.json.
+// `check` agree with it without flags. Stored in <dir>/serve.json:
+//   {"issuer": "...", "audiences": [...], "local_issuer": true}
+//   {"issuer": "...", "audiences": [...], "local_issuer": false, "jwks_uri": "https://..."}
+//   {"issuer": "...", "audiences": [...], "local_issuer": false, "jwks_file": "/abs/keys.json"}
+// With another key source the local issuer is off: a token signed with the local keyset is
+// not one that server trusts, so the CLI must not mint one as if it were.
 struct RecordedDefaults {
   std::string issuer;
   std::vector<std::string> audiences;
+  std::string jwks_uri{};   // --jwks-uri, or empty
+  std::string jwks_file{};  // --jwks-file (absolute), or empty
+  bool local_issuer() const { return jwks_uri.empty() && jwks_file.empty(); }
 };
-void record_defaults(const std::string& dir, const RecordedDefaults& defaults);
+void record_defaults(const std::string& dir, const RecordedDefaults& defaults, const WarningSink& warn = {});
 // nullopt when nothing was recorded or the file is unreadable or malformed (defaults are a
-// convenience: a broken record must not stop the CLI).
+// convenience: a broken record must not stop the CLI). A record without "local_issuer" (an
+// older swapi) reads as the local issuer.
 std::optional<RecordedDefaults> read_recorded_defaults(const std::string& dir);
 
 // File names inside the state dir.

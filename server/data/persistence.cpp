@@ -1,5 +1,6 @@
 #include "server/data/persistence.h"
 
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <filesystem>
@@ -22,6 +23,10 @@ using nlohmann::json;
 constexpr int kMaxStateDepth = 64;
 
 constexpr std::string_view kWhat = "serve: --persist";
+
+std::atomic<FsyncFunction> fsync_function{&::fsync};
+
+int flush(int fd) { return fsync_function.load()(fd); }
 
 // strerror is not thread-safe; the category's message is.
 std::string system_reason(int error) { return std::system_category().message(error); }
@@ -67,14 +72,16 @@ void write_temp_file(const std::string& temp, std::string_view text) {
   Descriptor file(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
   if (file.get() < 0) throw PersistError("cannot create " + temp + ": " + system_reason(errno));
   write_all(file.get(), text, temp);
-  if (::fsync(file.get()) != 0) throw PersistError("cannot flush " + temp + " to disk: " + system_reason(errno));
+  if (flush(file.get()) != 0) throw PersistError("cannot flush " + temp + " to disk: " + system_reason(errno));
   if (file.close() != 0) throw PersistError("cannot write " + temp + ": " + system_reason(errno));
 }
 
-void sync_directory(const std::string& directory) {
+// Empty when the directory entry is on disk, else why not.
+std::string sync_directory(const std::string& directory) {
   Descriptor dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() < 0) throw PersistError("cannot open directory " + directory + ": " + system_reason(errno));
-  if (::fsync(dir.get()) != 0) throw PersistError("cannot flush directory " + directory + " to disk: " + system_reason(errno));
+  if (dir.get() < 0) return "cannot open directory " + directory + ": " + system_reason(errno);
+  if (flush(dir.get()) != 0) return "cannot flush directory " + directory + " to disk: " + system_reason(errno);
+  return {};
 }
 
 std::string read_all(int fd, const std::string& path) {
@@ -102,7 +109,9 @@ constexpr const char* kCorruptHint =
 
 }  // namespace
 
-void write_state_file(const std::string& path, const json& state) {
+FsyncFunction replace_fsync_for_testing(FsyncFunction replacement) { return fsync_function.exchange(replacement); }
+
+std::string write_state_file(const std::string& path, const json& state) {
   std::string text = state.dump(-1, ' ', false, json::error_handler_t::replace);
   text += '\n';
   std::string temp = path + ".tmp";
@@ -115,7 +124,10 @@ void write_state_file(const std::string& path, const json& state) {
     throw;
   }
   // The rename is only durable once the directory entry is on disk (rename(2) + fsync(dir)).
-  sync_directory(directory_of(path));
+  // Past the rename nothing can be undone: a failure here is a doubt, not a refusal.
+  std::string why = sync_directory(directory_of(path));
+  if (why.empty()) return {};
+  return path + " holds the write, but it may not survive a power cut: " + why;
 }
 
 std::optional<json> read_state_file(const std::string& path) {
@@ -164,7 +176,8 @@ PersistLock::~PersistLock() {
   if (fd_ >= 0) ::close(fd_);  // releases the flock
 }
 
-std::shared_ptr<PersistLock> attach_persistence(Store& store, const std::string& path) {
+std::shared_ptr<PersistLock> attach_persistence(Store& store, const std::string& path,
+                                                std::function<void(const std::string&)> log) {
   std::string directory = directory_of(path);
   if (::access(directory.c_str(), W_OK) != 0)
     throw base::Diagnostic(std::string(kWhat), "cannot write to the directory " + directory + ": " + system_reason(errno),
@@ -177,7 +190,10 @@ std::shared_ptr<PersistLock> attach_persistence(Store& store, const std::string&
       throw base::Diagnostic(std::string(kWhat), path + ": " + error.what(), kCorruptHint);
     }
   }
-  store.set_write_hook([path](const json& next_state) { write_state_file(path, next_state); });
+  store.set_write_hook([path, log = std::move(log)](const json& next_state) {
+    std::string doubt = write_state_file(path, next_state);
+    if (!doubt.empty() && log) log("swapi serve: --persist: " + doubt);
+  });
   return lock;
 }
 

@@ -6,6 +6,15 @@
 // Durability follows the usual POSIX recipe: write FILE.tmp in the same directory, fsync it,
 // rename it over FILE (atomic: a reader or a crash sees the old or the new file, never half
 // of one), then fsync the directory so the rename itself survives a power cut.
+//
+// The rename is the commit point. A failure before it leaves FILE as it was: the write is
+// refused (PersistError, 503) and nothing changes. A failure after it (the directory cannot be
+// flushed) cannot undo anything: FILE already holds the new state, every later read and the
+// next start see it. So the write is published and answered as done, and the doubt about
+// surviving a power cut is logged on the server's stderr. Why success and not an error: the
+// state is exactly what a success says, and any 5xx invites a generic client to retry, which
+// for a POST creates the record twice. The next write flushes the directory again.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -17,14 +26,23 @@ namespace swapi::server {
 
 class Store;
 
-// A write could not be made durable; the store publishes nothing and the client gets a 503.
+// A write could not be saved; FILE is unchanged, the store publishes nothing and the client
+// gets a 503.
 struct PersistError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
 // Writes `state` to `path` atomically and durably (see above). Throws PersistError naming
-// the file and the system's reason; FILE is then unchanged and FILE.tmp removed.
-void write_state_file(const std::string& path, const nlohmann::json& state);
+// the file and the system's reason when FILE is unchanged (FILE.tmp is then removed). Once
+// FILE holds the new state it returns: an empty string when the directory was flushed too,
+// else the sentence saying why the write may not survive a power cut.
+[[nodiscard]] std::string write_state_file(const std::string& path, const nlohmann::json& state);
+
+// Test seam: the fsync(2) the write path calls, for the temp file and for the directory.
+// Tests swap in a failing one to reach the paths a healthy disk never takes; returns the
+// previous function. Not for use while writes run.
+using FsyncFunction = int (*)(int fd);
+FsyncFunction replace_fsync_for_testing(FsyncFunction replacement);
 
 // The JSON in `path`, or nullopt when the file does not exist. Throws base::Diagnostic
 // ("serve: --persist", "<path>: ...") when it cannot be read or is not JSON (with the parse
@@ -47,7 +65,9 @@ class PersistLock {
 // At start-up: takes the lock, loads `path` into the store when it exists (a file of the wrong
 // shape is a base::Diagnostic naming the file and the reason), checks that its directory is
 // writable, and installs the write hook that makes every write durable before it is
-// published. The returned lock must outlive the server.
-std::shared_ptr<PersistLock> attach_persistence(Store& store, const std::string& path);
+// published. A write whose durability is in doubt is reported on `log` (one line naming the
+// file and the reason). The returned lock must outlive the server.
+std::shared_ptr<PersistLock> attach_persistence(Store& store, const std::string& path,
+                                                std::function<void(const std::string&)> log);
 
 }  // namespace swapi::server

@@ -1,7 +1,7 @@
 #include "server/data/store.h"
 
 #include <algorithm>
-#include <climits>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 
@@ -51,7 +51,7 @@ void append_value(SplicedText& text, const FieldSpec* spec, const nlohmann::json
 }
 
 // {"id":N?, known fields in swapi.dev order, other fields (sorted), "url"}.
-SplicedText serialise(const ResourceSchema* schema, std::string_view resource, int id,
+SplicedText serialise(const ResourceSchema* schema, std::string_view resource, RecordId id,
                       const nlohmann::json& fields, bool with_id) {
   SplicedText text;
   text.append_literal("{");
@@ -80,16 +80,27 @@ SplicedText serialise(const ResourceSchema* schema, std::string_view resource, i
   return text;
 }
 
-// A positive int id from a JSON value, or std::nullopt.
-std::optional<int> positive_id(const nlohmann::json& value) {
+// An integer id in 1..limit from a JSON value, or std::nullopt.
+std::optional<RecordId> positive_id(const nlohmann::json& value, RecordId limit) {
   if (value.is_number_unsigned()) {
     auto id = value.get<std::uint64_t>();
-    if (id >= 1 && id <= static_cast<std::uint64_t>(INT_MAX)) return static_cast<int>(id);
+    if (id >= 1 && id <= static_cast<std::uint64_t>(limit)) return static_cast<RecordId>(id);
   } else if (value.is_number_integer()) {
     auto id = value.get<std::int64_t>();
-    if (id >= 1 && id <= INT_MAX) return static_cast<int>(id);
+    if (id >= 1 && id <= limit) return id;
   }
   return std::nullopt;
+}
+
+// The id a create asks for: 1..kMaxChosenId (store.h: the ids above are automatic ones only,
+// so that no choice of a client can use up the id space).
+RecordId chosen_id(const nlohmann::json& value) {
+  auto id = positive_id(value, std::numeric_limits<RecordId>::max());
+  if (!id) throw std::invalid_argument("id must be a positive integer, not " + dump(value));
+  if (*id > kMaxChosenId)
+    throw std::invalid_argument("id " + std::to_string(*id) + " is above " + std::to_string(kMaxChosenId) +
+                                ", the largest id a client may choose (larger ones are handed out automatically)");
+  return *id;
 }
 
 void require_object(const nlohmann::json& fields) {
@@ -98,15 +109,16 @@ void require_object(const nlohmann::json& fields) {
 }
 
 // "id" in a replace/merge body may repeat the record's id but not change it.
-void require_same_id(const nlohmann::json& fields, int id) {
+void require_same_id(const nlohmann::json& fields, RecordId id) {
   auto found = fields.find("id");
   if (found == fields.end() || found->is_null()) return;
-  auto given = positive_id(*found);
+  auto given = positive_id(*found, kMaxRecordId);
   if (!given || *given != id)
     throw std::invalid_argument("id " + dump(*found) + " does not match the record's id " + std::to_string(id));
 }
 
-int next_id_after(int id) { return id == INT_MAX ? INT_MAX : id + 1; }
+// kMaxRecordId + 1 once the automatic ids are used up (store.h: not within centuries).
+RecordId next_id_after(RecordId id) { return id + 1; }
 
 nlohmann::json collection_json(const Collection& collection) {
   nlohmann::json records = nlohmann::json::array();
@@ -142,7 +154,7 @@ void SplicedText::append_literal(std::string_view text) {
 
 void SplicedText::append_splice() { parts_.emplace_back(); }
 
-RecordPtr make_record(std::string_view resource, int id, nlohmann::json fields) {
+RecordPtr make_record(std::string_view resource, RecordId id, nlohmann::json fields) {
   require_object(fields);
   fields.erase("id");
   const ResourceSchema* schema = find_resource_schema(resource);
@@ -154,9 +166,9 @@ RecordPtr make_record(std::string_view resource, int id, nlohmann::json fields) 
   return record;
 }
 
-RecordPtr Collection::find(int id) const {
+RecordPtr Collection::find(RecordId id) const {
   auto found = std::lower_bound(records.begin(), records.end(), id,
-                                [](const RecordPtr& record, int wanted) { return record->id < wanted; });
+                                [](const RecordPtr& record, RecordId wanted) { return record->id < wanted; });
   if (found == records.end() || (*found)->id != id) return nullptr;
   return *found;
 }
@@ -173,7 +185,7 @@ std::shared_ptr<const Collection> collection_from_json(std::string_view resource
       throw std::invalid_argument(where + "expected a JSON object, not " + element.type_name());
     auto found = element.find("id");
     if (found == element.end()) throw std::invalid_argument(where + "no \"id\"");
-    auto id = positive_id(*found);
+    auto id = positive_id(*found, kMaxRecordId);
     if (!id) throw std::invalid_argument(where + "\"id\" must be a positive integer, not " + dump(*found));
     collection->records.push_back(make_record(resource, *id, element));
   }
@@ -223,6 +235,10 @@ void Store::publish(Slot& target, std::shared_ptr<const Collection> changed) {
     for (const auto& candidate : slots_) {
       next_state[candidate->name] = collection_json(&*candidate == &target ? *changed : *candidate->current.load());
     }
+    nlohmann::json next_ids = nlohmann::json::object();
+    for (const auto& candidate : slots_)
+      next_ids[candidate->name] = &*candidate == &target ? changed->next_id : candidate->current.load()->next_id;
+    next_state["next_ids"] = std::move(next_ids);
     hook_(next_state);  // may throw: then nothing is published
   }
   target.current.store(std::move(changed));
@@ -233,28 +249,25 @@ RecordPtr Store::create(std::string_view resource, nlohmann::json fields) {
   std::lock_guard lock(write_mutex_);
   auto& target = slot(resource);
   auto current = target.current.load();
-  int id = current->next_id;
+  RecordId id = current->next_id;
   auto given = fields.find("id");
   if (given != fields.end() && !given->is_null()) {
-    auto wanted = positive_id(*given);
-    if (!wanted) throw std::invalid_argument("id must be a positive integer, not " + dump(*given));
-    if (current->find(*wanted)) throw std::invalid_argument("id " + std::to_string(*wanted) + " is already taken");
-    id = *wanted;
-  } else if (current->find(id)) {
-    // next_id stays at INT_MAX once reached; refuse rather than overwrite.
-    throw std::invalid_argument("no free id left");
+    id = chosen_id(*given);
+    if (current->find(id)) throw std::invalid_argument("id " + std::to_string(id) + " is already taken");
+  } else if (id > kMaxRecordId) {
+    throw std::invalid_argument("no free id left");  // after 2^53 - 2^31 creates at the least
   }
   auto record = make_record(resource, id, std::move(fields));
   auto next = std::make_shared<Collection>(*current);
   auto position = std::lower_bound(next->records.begin(), next->records.end(), id,
-                                   [](const RecordPtr& r, int wanted) { return r->id < wanted; });
+                                   [](const RecordPtr& r, RecordId wanted) { return r->id < wanted; });
   next->records.insert(position, record);
   next->next_id = std::max(next->next_id, next_id_after(id));
   publish(target, std::move(next));
   return record;
 }
 
-RecordPtr Store::replace(std::string_view resource, int id, nlohmann::json fields) {
+RecordPtr Store::replace(std::string_view resource, RecordId id, nlohmann::json fields) {
   require_object(fields);
   require_same_id(fields, id);
   std::lock_guard lock(write_mutex_);
@@ -270,7 +283,7 @@ RecordPtr Store::replace(std::string_view resource, int id, nlohmann::json field
   return record;
 }
 
-RecordPtr Store::merge(std::string_view resource, int id, const nlohmann::json& patch) {
+RecordPtr Store::merge(std::string_view resource, RecordId id, const nlohmann::json& patch) {
   require_object(patch);
   require_same_id(patch, id);
   std::lock_guard lock(write_mutex_);
@@ -291,14 +304,14 @@ RecordPtr Store::merge(std::string_view resource, int id, const nlohmann::json& 
   return record;
 }
 
-bool Store::remove(std::string_view resource, int id) {
+bool Store::remove(std::string_view resource, RecordId id) {
   std::lock_guard lock(write_mutex_);
   auto& target = slot(resource);
   auto current = target.current.load();
   if (!current->find(id)) return false;
   auto next = std::make_shared<Collection>(*current);
   std::erase_if(next->records, [id](const RecordPtr& record) { return record->id == id; });
-  publish(target, std::move(next));  // next_id is kept: the id is never handed out again
+  publish(target, std::move(next));  // next_id is kept (and saved): the id is never handed out again
   return true;
 }
 
@@ -306,22 +319,51 @@ void Store::set_write_hook(WriteHook hook) { hook_ = std::move(hook); }
 
 nlohmann::json Store::to_json() const {
   nlohmann::json state = nlohmann::json::object();
-  for (const auto& candidate : slots_) state[candidate->name] = collection_json(*candidate->current.load());
+  nlohmann::json next_ids = nlohmann::json::object();
+  for (const auto& candidate : slots_) {
+    auto collection = candidate->current.load();
+    state[candidate->name] = collection_json(*collection);
+    next_ids[candidate->name] = collection->next_id;
+  }
+  state["next_ids"] = std::move(next_ids);
   return state;
 }
 
 void Store::load_json(const nlohmann::json& state) {
   if (!state.is_object())
     throw std::invalid_argument(std::string("expected a JSON object of resources, not ") + state.type_name());
+  const nlohmann::json* next_ids = nullptr;
   for (const auto& [name, value] : state.items()) {
+    if (name == "next_ids") {
+      if (!value.is_object()) throw std::invalid_argument(std::string("next_ids must be an object, not ") + value.type_name());
+      next_ids = &value;
+      continue;
+    }
     if (!has(name)) throw std::invalid_argument("unknown resource \"" + name + "\"");
+  }
+  if (next_ids) {
+    for (const auto& [name, value] : next_ids->items()) {
+      if (!has(name)) throw std::invalid_argument("next_ids: unknown resource \"" + name + "\"");
+      if (!positive_id(value, kMaxRecordId + 1))
+        throw std::invalid_argument("next_ids: " + name + " must be a positive integer, not " + dump(value));
+    }
   }
   std::vector<std::shared_ptr<const Collection>> loaded;
   for (const auto& name : names_) {
     auto found = state.find(name);
     if (found == state.end()) throw std::invalid_argument("missing resource \"" + name + "\"");
     try {
-      loaded.push_back(collection_from_json(name, *found));
+      auto collection = collection_from_json(name, *found);
+      // The saved high-water mark is above every id the collection ever held, deleted ones
+      // included, which the records alone no longer show.
+      RecordId saved_next_id = 0;
+      if (next_ids && next_ids->contains(name)) saved_next_id = *positive_id(next_ids->at(name), kMaxRecordId + 1);
+      if (saved_next_id > collection->next_id) {
+        auto raised = std::make_shared<Collection>(*collection);
+        raised->next_id = saved_next_id;
+        collection = std::move(raised);
+      }
+      loaded.push_back(std::move(collection));
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(name + ": " + e.what());
     }

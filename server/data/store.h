@@ -14,6 +14,7 @@
 // client wrote) is rendered unchanged. Filters that compare link fields therefore see
 // "/api/planets/1/", not an absolute URL.
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -44,8 +45,22 @@ class SplicedText {
   std::size_t literal_size_ = 0;
 };
 
+// Record ids. The id space is split so that no client can exhaust it (DESIGN.md: ids are never
+// reused and never run out):
+//  - a client may choose an id (POST {"id": N}) from 1 to kMaxChosenId (2^31 - 1, what every
+//    id so far fitted in);
+//  - automatic ids continue above the highest id a collection has ever held, up to
+//    kMaxRecordId (2^53 - 1, the largest integer every JSON client, JavaScript's included,
+//    reads exactly: RFC 7493 §2.2).
+// So even after a client takes kMaxChosenId, 2^53 - 2^31 automatic ids remain: at a million
+// creates a second, 285 years of them. The high-water mark is part of the state (to_json's
+// "next_ids"), so a restart does not hand out a deleted highest id again.
+using RecordId = std::int64_t;
+inline constexpr RecordId kMaxChosenId = 2147483647;
+inline constexpr RecordId kMaxRecordId = (RecordId{1} << 53) - 1;
+
 struct Record {
-  int id = 0;
+  RecordId id = 0;
   nlohmann::json fields;  // object; no "id", no "url"; links as "/api/<res>/<id>/"
 
   // Cached serialisations, made by make_record():
@@ -56,14 +71,14 @@ using RecordPtr = std::shared_ptr<const Record>;
 
 // Builds a record with its cached serialisations. `fields` must be an object; any "id" member
 // is dropped (the id argument wins). Throws std::invalid_argument when fields is not an object.
-RecordPtr make_record(std::string_view resource, int id, nlohmann::json fields);
+RecordPtr make_record(std::string_view resource, RecordId id, nlohmann::json fields);
 
 struct Collection {
   std::vector<RecordPtr> records;  // sorted by id, ids unique and positive
-  int next_id = 1;                 // > every id this collection has ever held: ids are never reused
+  RecordId next_id = 1;            // > every id this collection has ever held: ids are never reused
 
   // Binary search; nullptr when absent.
-  RecordPtr find(int id) const;
+  RecordPtr find(RecordId id) const;
 };
 
 class Store {
@@ -86,31 +101,35 @@ class Store {
   // If the hook throws, nothing is published and the exception propagates: a persistence
   // failure never acknowledges a write. An unknown resource throws std::out_of_range.
   //
-  // create: fields must be an object. Its "id", if present and not null, must be a positive
-  // integer not in use (else std::invalid_argument: "id 3 is already taken" / "id must be a
-  // positive integer"); otherwise the id is next_id (max id ever held + 1; ids have gaps and
-  // are never reused, also after a delete).
+  // create: fields must be an object. Its "id", if present and not null, must be an integer
+  // from 1 to kMaxChosenId not in use (else std::invalid_argument: "id 3 is already taken" /
+  // "id must be a positive integer, not ..." / "id N is above ..."); otherwise the id is
+  // next_id (highest id ever held + 1; ids have gaps and are never reused, also after a
+  // delete or a restart with persistence).
   RecordPtr create(std::string_view resource, nlohmann::json fields);
   // replace: the record's fields become `fields` (an object). An "id" member must equal `id`
   // (std::invalid_argument otherwise). nullptr when the record is absent.
-  RecordPtr replace(std::string_view resource, int id, nlohmann::json fields);
+  RecordPtr replace(std::string_view resource, RecordId id, nlohmann::json fields);
   // merge: shallow merge, each member of `patch` (an object) sets that field (null included,
   // as LoopBack's updateAttributes). An "id" member must equal `id`. nullptr when absent.
-  RecordPtr merge(std::string_view resource, int id, const nlohmann::json& patch);
+  RecordPtr merge(std::string_view resource, RecordId id, const nlohmann::json& patch);
   // remove: false when absent.
-  bool remove(std::string_view resource, int id);
+  bool remove(std::string_view resource, RecordId id);
 
   // Set once at start-up, before serving (not synchronised with concurrent writes).
   void set_write_hook(WriteHook hook);
 
-  // {"films":[{"id":1,...fields},...],"people":[...],...}: every resource, records by id,
-  // links in stored (relative) form.
+  // {"films":[{"id":1,...fields},...],"people":[...],...,"next_ids":{"films":7,...}}: every
+  // resource, records by id, links in stored (relative) form, and each collection's next
+  // automatic id (as LoopBack's memory connector keeps an "ids" counter in its file).
   nlohmann::json to_json() const;
 
   // Replaces every collection at once (all or nothing), without calling the write hook: used
   // for the dataset and the persist file at start-up. `state` must be an object whose members
-  // are exactly the six resources, each an array of objects with a unique positive integer
-  // "id". Throws std::invalid_argument with a precise reason, e.g.
+  // are exactly the six resources, each an array of objects with a unique "id" from 1 to
+  // kMaxRecordId, plus optionally "next_ids" (an object of resource -> positive integer; a
+  // counter below a collection's highest id + 1 is raised to it, so a hand-added record can
+  // never make an id repeat). Throws std::invalid_argument with a precise reason, e.g.
   // "people: record at index 3: \"id\" must be a positive integer".
   void load_json(const nlohmann::json& state);
 

@@ -3,35 +3,92 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <filesystem>
 
 #include "base/diagnostic.h"
 #include "jose/alg.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
 #include "server/web/base_url.h"
+#include "server/web/json_response.h"
 
 namespace swapi::server {
 
 namespace {
 
+// The state dir from --keys and the environment the CLI read (never getenv here).
+std::string state_dir_of(const ServeOptions& options) {
+  return resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home, options.env_home);
+}
+
 // Clients (jwks-rsa, express-jwt, Auth0 SDKs) cache the JWKS anyway; five minutes keeps a
 // rotation visible quickly while sparing us a request per verification.
 constexpr const char* kPublicCacheControl = "public, max-age=300";
 
-// --client entries for this run: parsed, checked for repeats, put over the stored ones.
-void add_command_line_clients(ClientRegistry& clients, const std::vector<std::string>& specs) {
+// --client entries for this run: parsed, checked for repeats, put over the stored ones. A
+// secret typed into argv is visible to every local user (ps, /proc) and lands in shell history
+// and CI logs: accepted, but the log says how to avoid it.
+void add_command_line_clients(ClientRegistry& clients, const ServeOptions& options, const WarningSink& log) {
   std::vector<std::string> ids;
-  for (const auto& spec : specs) {
-    Client client = parse_client_spec(spec);
+  for (const auto& spec : options.clients) {
+    Client client = parse_client_spec(spec, options.env);
     if (std::find(ids.begin(), ids.end(), client.id) != ids.end())
       throw base::Diagnostic("--client", "client id '" + client.id + "' is given twice");
+    if (client.origin == SecretOrigin::literal && log)
+      log("swapi serve: --client " + client.id + ": the secret is on the command line, where ps and shell history "
+          "show it; use " + client.id + ":@FILE:SCOPES or " + client.id + ":env:VAR:SCOPES");
     ids.push_back(client.id);
     clients.put(std::move(client));
   }
 }
 
+// 'text' for a POSIX shell: no expansion inside, a ' closes, escapes and reopens.
+std::string shell_quote(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+bool is_shell_name(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
 }  // namespace
+
+bool runs_local_issuer(const ServeOptions& options) { return options.jwks_uri.empty() && options.jwks_file.empty(); }
+
+std::string foreign_issuer_reason(const ServeOptions& options, const std::string& issuer) {
+  // The file's path is not told to HTTP clients: it is this machine's business.
+  std::string keys = options.jwks_uri.empty() ? "signed with the keys of its --jwks-file"
+                                              : "whose keys are at " + options.jwks_uri;
+  return "this server issues no tokens and publishes no keys: it trusts tokens from " + issuer + ", " + keys;
+}
+
+void record_foreign_issuer(const ServeOptions& options, const std::string& issuer,
+                           const std::vector<std::string>& audiences, const WarningSink& log) {
+  std::string dir = state_dir_of(options);
+  ensure_state_dir(dir);
+  RecordedDefaults defaults{issuer, audiences, options.jwks_uri, {}};
+  if (!options.jwks_file.empty()) defaults.jwks_file = std::filesystem::absolute(options.jwks_file).string();
+  record_defaults(dir, defaults, log);
+}
+
+void register_foreign_issuer_routes(httplib::Server& http, std::string reason, bool loopback_shape) {
+  auto refuse = [reason = std::move(reason), loopback_shape](const httplib::Request&, httplib::Response& response) {
+    if (loopback_shape) {
+      set_loopback_error(response, 404, reason, "NO_LOCAL_ISSUER");
+    } else {
+      set_json_error(response, 404, reason);
+    }
+  };
+  http.Get("/.well-known/jwks.json", refuse);
+  http.Get("/.well-known/openid-configuration", refuse);
+  http.Post("/oauth/token", refuse);
+  http.Get("/oauth/token", refuse);
+}
 
 std::int64_t system_unix_time() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -52,22 +109,21 @@ struct LocalIssuer::Impl {
 };
 
 LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::vector<std::string> audiences,
-                         UnixClock clock)
+                         WarningSink log, UnixClock clock)
     : impl_(std::make_unique<Impl>()) {
   auto& self = *impl_;
   self.issuer = std::move(issuer);
   self.audiences = audiences.empty() ? std::vector<std::string>{std::string(kDefaultAudience)} : std::move(audiences);
   self.clock = std::move(clock);
   // The state dir from --keys and the environment the CLI read (never getenv here).
-  self.state_dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
-                                     options.env_home);
+  self.state_dir = state_dir_of(options);
   // Parse --client before touching the disk, so a typo costs no key generation.
   ClientRegistry extra;
-  add_command_line_clients(extra, options.clients);
-  self.keyset = open_keyset(self.state_dir, self.clock());
-  self.clients = open_clients(self.state_dir);
+  add_command_line_clients(extra, options, log);
+  self.keyset = open_keyset(self.state_dir, self.clock(), log);
+  self.clients = open_clients(self.state_dir, log);
   for (const auto& client : extra.clients()) self.clients.put(client);
-  record_defaults(self.state_dir, {self.issuer, self.audiences});
+  record_defaults(self.state_dir, {self.issuer, self.audiences, {}, {}}, log);
   self.public_keys = self.keyset.published_public_keys();
   self.jwks_body = jose::to_jwks(self.public_keys, /*include_private=*/false).dump();
 }
@@ -80,6 +136,39 @@ const std::string& LocalIssuer::state_dir() const { return impl_->state_dir; }
 const ClientRegistry& LocalIssuer::clients() const { return impl_->clients; }
 const Keyset& LocalIssuer::keyset() const { return impl_->keyset; }
 const std::vector<jose::Jwk>& LocalIssuer::public_keys() const { return impl_->public_keys; }
+
+std::vector<BannerLine> LocalIssuer::token_help(const std::string& base_url) const {
+  const Client* client = impl_->clients.find(kDefaultClientId);
+  if (!client) return {};
+  // A shell expression that yields the secret where it is kept, so that the banner (a
+  // terminal, a CI log) never holds the secret itself.
+  std::string where, secret;
+  switch (client->origin) {
+    case SecretOrigin::stored: {
+      std::string file = state_file(impl_->state_dir, kClientsFile);
+      std::string program = ".clients[] | select(.client_id == " + nlohmann::json(client->id).dump() + ") | .client_secret";
+      where = "secret in " + shell_quote(file);
+      secret = "$(jq -r " + shell_quote(program) + " " + shell_quote(file) + ")";
+      break;
+    }
+    case SecretOrigin::file:
+      where = "secret in " + shell_quote(client->origin_reference) + " (--client)";
+      secret = "$(cat " + shell_quote(client->origin_reference) + ")";
+      break;
+    case SecretOrigin::env:
+      where = "secret in $" + client->origin_reference + " (--client)";
+      secret = is_shell_name(client->origin_reference) ? "${" + client->origin_reference + "}"
+                                                       : "$(printenv " + shell_quote(client->origin_reference) + ")";
+      break;
+    case SecretOrigin::literal:
+      where = "secret given on the command line (--client)";
+      secret = "<the secret you gave --client>";
+      break;
+  }
+  std::string command = "TOKEN=$(curl -s -u \"" + client->id + ":" + secret +
+                        "\" -d grant_type=client_credentials " + base_url + "/oauth/token | jq -r .access_token)";
+  return {{"client", client->id + ", " + where}, {"token", command}};
+}
 
 nlohmann::json LocalIssuer::Impl::discovery(const std::string& base_url) const {
   // OpenID Connect Discovery 1.0 §3 / RFC 8414 §2. We issue access tokens only; the

@@ -35,16 +35,44 @@ inline constexpr std::int64_t kIssuedTokenLifetimeSeconds = 86400;
 using UnixClock = std::function<std::int64_t()>;
 std::int64_t system_unix_time();
 
+// Whether `swapi serve` runs its local issuer: yes with the local keyset, no with --jwks-uri or
+// --jwks-file. The server then trusts another issuer's keys; a token the local issuer signed
+// would be refused by that same server (unknown kid), and a discovery document naming the
+// other issuer beside our own JWKS would send clients to keys that are not trusted. So the
+// issuer's routes answer 404 with foreign_issuer_reason(), and nothing is minted here.
+bool runs_local_issuer(const ServeOptions& options);
+
+// "this server issues no tokens and publishes no keys: it trusts tokens from <issuer>, whose
+// keys are at <uri>" (or "..., signed with the keys of its --jwks-file").
+std::string foreign_issuer_reason(const ServeOptions& options, const std::string& issuer);
+
+// GET /.well-known/jwks.json, GET /.well-known/openid-configuration and POST|GET /oauth/token
+// when the local issuer is off: 404 JSON carrying `reason`, in the flavor's error shape.
+void register_foreign_issuer_routes(httplib::Server& http, std::string reason, bool loopback_shape);
+
+// With the local issuer off: records in <state>/serve.json that the server trusts another
+// issuer's keys (state_dir.h RecordedDefaults), so the CLI does not mint local tokens as if
+// they were trusted. Creates the state dir if needed, nothing else in it.
+void record_foreign_issuer(const ServeOptions& options, const std::string& issuer,
+                           const std::vector<std::string>& audiences, const WarningSink& log);
+
+// One line of the banner: "  <label>: <text>".
+struct BannerLine {
+  std::string label, text;
+};
+
 class LocalIssuer {
  public:
   // Opens (creating on first use, under a lock) the keyset and clients in the state dir, adds
-  // the --client entries of options.clients for this run, and records the effective issuer
-  // and audiences in <state>/serve.json for the CLI's defaults. Empty audiences mean
-  // {kDefaultAudience}; the first is the one tokens get when the request names none. Creating
-  // the keyset generates an RSA key (tens of ms, first run only). Throws base::Diagnostic (bad or
-  // too-open keyset/clients file, malformed --client, state dir not writable).
+  // the --client entries of options.clients for this run (secrets read from files or
+  // options.env as they say), and records the effective issuer and audiences in
+  // <state>/serve.json for the CLI's defaults. Empty audiences mean {kDefaultAudience}; the
+  // first is the one tokens get when the request names none. Creating the keyset generates an
+  // RSA key (tens of ms, first run only). Warnings (a secret given in argv, a state file whose
+  // durability is in doubt) go to `log`. Throws base::Diagnostic (bad or too-open keyset/clients
+  // file, malformed --client, unreadable secret, state dir not writable).
   LocalIssuer(const ServeOptions& options, std::string issuer, std::vector<std::string> audiences,
-              UnixClock clock = system_unix_time);
+              WarningSink log = {}, UnixClock clock = system_unix_time);
   ~LocalIssuer();
   LocalIssuer(const LocalIssuer&) = delete;
   LocalIssuer& operator=(const LocalIssuer&) = delete;
@@ -60,6 +88,12 @@ class LocalIssuer {
   // Every published key (active, retired and published ones), public parts only, never oct
   // (HMAC) keys. The resource server verifies against these by default.
   const std::vector<jose::Jwk>& public_keys() const;
+
+  // The banner's help for getting a token as the default client, which never contains the
+  // secret: where it is ("client: swapi-cli, secret in '<state>/clients.json'") and a
+  // copy-paste command that reads it from there ("token: TOKEN=$(curl ... | jq ...)"). Empty
+  // when the state dir has no default client.
+  std::vector<BannerLine> token_help(const std::string& base_url) const;
 
   // GET /.well-known/jwks.json, GET /.well-known/openid-configuration, POST /oauth/token.
   // scheme and fallback_host ("127.0.0.1:8080") build absolute URLs in the discovery document

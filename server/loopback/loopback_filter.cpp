@@ -108,6 +108,9 @@ json checked_operand(std::string_view property, Operator op, const json& value) 
     case Operator::ilike:
     case Operator::nilike:
       if (!value.is_string()) throw FilterError(where + " needs a pattern string, not " + shown(value));
+      // Bounds the matcher's work per value character (like_pattern.h).
+      if (LikePattern::length(value.get_ref<const std::string&>()) > kMaxLikePatternLength)
+        throw FilterError(where + " is a pattern longer than " + std::to_string(kMaxLikePatternLength) + " characters");
       return value;
   }
   return value;
@@ -119,6 +122,9 @@ WhereNode comparison(std::string property, Operator op, json operand) {
   node.property = std::move(property);
   node.op = op;
   node.operand = std::move(operand);
+  if (op == Operator::like || op == Operator::nlike || op == Operator::ilike || op == Operator::nilike)
+    node.like = std::make_shared<const LikePattern>(node.operand.get_ref<const std::string&>(),
+                                                    op == Operator::ilike || op == Operator::nilike);
   return node;
 }
 

@@ -9,6 +9,7 @@
 // kMaxFilterDepth and never reads more than kMaxFilterBytes, so a hostile filter costs little.
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -16,6 +17,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "server/loopback/like_pattern.h"
 
 namespace swapi::server {
 
@@ -40,8 +43,10 @@ struct WhereNode {
   std::string property;              // comparison: "name", "id", or a dotted path "a.b"
   Operator op = Operator::eq;
   // comparison operand: a scalar; [low, high] for between; an array of scalars for inq/nin;
-  // a string for the like family.
+  // a string for the like family (at most kMaxLikePatternLength code points).
   nlohmann::json operand;
+  // The like family: the operand compiled once per filter, not once per record.
+  std::shared_ptr<const LikePattern> like;
 };
 
 struct OrderKey {

@@ -105,7 +105,9 @@ bool is_negated(Operator op) {
 }
 
 // The positive form of each operator, on one (non-array) value; nullptr = missing.
-bool positive_test(Operator op, const json& operand, const json* value) {
+bool positive_test(const WhereNode& node, const json* value) {
+  Operator op = node.op;
+  const json& operand = node.operand;
   auto ordered = [&](auto predicate) {
     if (value == nullptr) return false;
     auto c = compare(*value, operand);
@@ -132,10 +134,8 @@ bool positive_test(Operator op, const json& operand, const json* value) {
     case Operator::ilike:
     case Operator::nilike: {
       if (value == nullptr) return false;
-      bool fold = op == Operator::ilike || op == Operator::nilike;
-      const auto& pattern = operand.get_ref<const std::string&>();
-      if (value->is_string()) return like_match(pattern, value->get_ref<const std::string&>(), fold);
-      if (value->is_number()) return like_match(pattern, value->dump(), fold);
+      if (value->is_string()) return node.like->matches(value->get_ref<const std::string&>());
+      if (value->is_number()) return node.like->matches(value->dump());
       return false;
     }
   }
@@ -148,51 +148,11 @@ bool test_comparison(const WhereNode& node, const Record& record) {
   bool hit;
   if (value != nullptr && value->is_array()) {
     hit = std::any_of(value->begin(), value->end(),
-                      [&node](const json& element) { return positive_test(node.op, node.operand, &element); });
+                      [&node](const json& element) { return positive_test(node, &element); });
   } else {
-    hit = positive_test(node.op, node.operand, value);
+    hit = positive_test(node, value);
   }
   return is_negated(node.op) ? !hit : hit;
-}
-
-// --- LIKE ----------------------------------------------------------------------------------
-
-std::vector<std::uint32_t> code_points(std::string_view text, bool fold) {
-  std::vector<std::uint32_t> result;
-  result.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 1;
-    length = std::min(length, text.size() - i);
-    std::uint32_t point = byte;
-    for (std::size_t k = 1; k < length; ++k) point = (point << 8) | static_cast<unsigned char>(text[i + k]);
-    if (fold && point >= 'A' && point <= 'Z') point += 'a' - 'A';
-    result.push_back(point);  // the raw bytes as one number: equal iff the bytes are equal
-    i += length;
-  }
-  return result;
-}
-
-struct LikeToken {
-  enum class Kind { literal, one, many } kind;
-  std::uint32_t point = 0;
-};
-
-std::vector<LikeToken> like_tokens(std::string_view pattern, bool fold) {
-  std::vector<LikeToken> tokens;
-  auto points = code_points(pattern, fold);
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    if (points[i] == '\\' && i + 1 < points.size()) {
-      tokens.push_back({LikeToken::Kind::literal, points[++i]});
-    } else if (points[i] == '%') {
-      if (tokens.empty() || tokens.back().kind != LikeToken::Kind::many) tokens.push_back({LikeToken::Kind::many});
-    } else if (points[i] == '_') {
-      tokens.push_back({LikeToken::Kind::one});
-    } else {
-      tokens.push_back({LikeToken::Kind::literal, points[i]});
-    }
-  }
-  return tokens;
 }
 
 // --- order ---------------------------------------------------------------------------------
@@ -232,27 +192,7 @@ bool order_before(const Record& a, const Record& b, const std::vector<OrderKey>&
 }  // namespace
 
 bool like_match(std::string_view pattern, std::string_view value, bool ignore_case) {
-  auto tokens = like_tokens(pattern, ignore_case);
-  auto points = code_points(value, ignore_case);
-  // Wildcard matching with one backtrack point per '%': O(pattern x value) at worst.
-  std::size_t t = 0, v = 0, star = std::string_view::npos, resume = 0;
-  while (v < points.size()) {
-    if (t < tokens.size() && (tokens[t].kind == LikeToken::Kind::one ||
-                              (tokens[t].kind == LikeToken::Kind::literal && tokens[t].point == points[v]))) {
-      ++t;
-      ++v;
-    } else if (t < tokens.size() && tokens[t].kind == LikeToken::Kind::many) {
-      star = t++;
-      resume = v;
-    } else if (star != std::string_view::npos) {
-      t = star + 1;
-      v = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (t < tokens.size() && tokens[t].kind == LikeToken::Kind::many) ++t;
-  return t == tokens.size();
+  return LikePattern(pattern, ignore_case).matches(value);
 }
 
 bool matches(const WhereNode& where, const Record& record) {

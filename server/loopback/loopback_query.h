@@ -22,7 +22,8 @@
 //  - like/nlike/ilike/nilike are SQL LIKE patterns matched against the whole value: '%' any
 //    run of characters, '_' exactly one character (UTF-8 code point), '\' makes the next
 //    character literal; ilike/nilike ignore ASCII case. A pattern without wildcards is plain
-//    equality. No regular expressions.
+//    equality. No regular expressions. Matching is linear in the value (like_pattern.h); a
+//    pattern longer than kMaxLikePatternLength is refused by the filter parser (400).
 //  - Link properties hold server-relative paths ("/api/planets/1/", see store.h), so
 //    {"homeworld":"/api/planets/1/"} is how to match them.
 //  - order uses one total order: missing/null < booleans < numbers (incl. numeric strings)
@@ -40,7 +41,8 @@ namespace swapi::server {
 // True when `record` satisfies `where` ("id" is the record's id; "a.b" walks into objects).
 bool matches(const WhereNode& where, const Record& record);
 
-// SQL LIKE over a whole string (see above). Exposed for tests.
+// SQL LIKE over a whole string (see above), compiling the pattern on each call; filters
+// compile theirs once (WhereNode::like). Exposed for tests.
 bool like_match(std::string_view pattern, std::string_view value, bool ignore_case);
 
 // The records `filter` selects from `collection`, in order, after skip and limit.

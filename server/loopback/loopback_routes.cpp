@@ -22,7 +22,6 @@
 #include <httplib.h>
 
 #include <array>
-#include <climits>
 #include <optional>
 
 #include "base/ascii.h"
@@ -81,13 +80,13 @@ void no_route(const httplib::Request& request, httplib::Response& response) {
 }
 
 // A positive id from a body's "id": an integer, or a string of digits (LoopBack coerces).
-std::optional<int> body_id(const json& value) {
+std::optional<RecordId> body_id(const json& value) {
   if (value.is_number_unsigned()) {
     auto id = value.get<std::uint64_t>();
-    if (id >= 1 && id <= static_cast<std::uint64_t>(INT_MAX)) return static_cast<int>(id);
+    if (id >= 1 && id <= static_cast<std::uint64_t>(kMaxRecordId)) return static_cast<RecordId>(id);
   } else if (value.is_number_integer()) {
     auto id = value.get<std::int64_t>();
-    if (id >= 1 && id <= INT_MAX) return static_cast<int>(id);
+    if (id >= 1 && id <= kMaxRecordId) return id;
   } else if (value.is_string()) {
     return parse_record_id(value.get_ref<const std::string&>());
   }
@@ -300,6 +299,10 @@ class LoopbackRoutes {
     if (given != body->end() && !given->is_null()) {
       auto id = body_id(*given);
       if (!id) return invalid_body(response, "id must be a positive integer, not " + shown(*given));
+      // store.h: ids above kMaxChosenId are kept for automatic ones, so they never run out.
+      if (*id > kMaxChosenId)
+        return invalid_body(response, "id " + std::to_string(*id) + " is above " + std::to_string(kMaxChosenId) +
+                                          ", the largest id a client may choose (larger ones are handed out automatically)");
       if (store_.snapshot(resource)->find(*id)) {
         set_loopback_error(response, 409, "id " + std::to_string(*id) + " is already taken by another " + model_name(resource),
                            "DUPLICATE_ID");
@@ -351,7 +354,7 @@ class LoopbackRoutes {
 
 void register_loopback_routes(httplib::Server& http, const FlavorContext& context, const ServeOptions& options) {
   std::shared_ptr<PersistLock> lock;
-  if (!options.persist_file.empty()) lock = attach_persistence(context.store, options.persist_file);
+  if (!options.persist_file.empty()) lock = attach_persistence(context.store, options.persist_file, context.log);
   // One pattern for all of /api: the handler splits the path itself (cheaper than a regex per
   // route, and one place for the 404 rules).
   static const char* kApi = "/api(/.*)?";

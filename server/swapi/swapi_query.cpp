@@ -1,7 +1,6 @@
 #include "server/swapi/swapi_query.h"
 
 #include <algorithm>
-#include <climits>
 
 #include "base/ascii.h"
 
@@ -31,10 +30,10 @@ bool contains_lowered(std::string_view haystack, std::string_view lowered_needle
 
 }  // namespace
 
-std::optional<int> parse_record_id(std::string_view text) {
-  auto value = parse_positive(text, INT_MAX);
+std::optional<RecordId> parse_record_id(std::string_view text) {
+  auto value = parse_positive(text, static_cast<std::size_t>(kMaxRecordId));
   if (!value) return std::nullopt;
-  return static_cast<int>(*value);
+  return static_cast<RecordId>(*value);
 }
 
 std::size_t page_count(std::size_t count) { return count == 0 ? 1 : (count + kSwapiPageSize - 1) / kSwapiPageSize; }

@@ -2,6 +2,7 @@
 // What both REST flavors (DESIGN.md "HTTP surface") are given when they register their /api
 // routes: the one in-memory store and how to link to this server. The server guards every
 // route they register in its pre-routing handler.
+#include <functional>
 #include <string>
 
 namespace swapi::server {
@@ -12,6 +13,8 @@ struct FlavorContext {
   Store& store;
   std::string scheme;         // "http" or "https"
   std::string fallback_host;  // host:port to link to when a request has no Host header
+  // The server's log, for what an operator must hear of (a write whose durability is in doubt).
+  std::function<void(const std::string&)> log;
 };
 
 }  // namespace swapi::server

@@ -114,17 +114,50 @@ TEST_CASE("malformed --client values are startup errors saying what is wrong") {
   };
   const Case cases[] = {
       {"ci", "'ci' is not ID:SECRET:SCOPES"},
-      {"ci:secret", "'ci:secret' is not ID:SECRET:SCOPES"},
-      {":secret:read:films", "':secret:read:films' has an empty client id"},
-      {"ci::read:films", "'ci::read:films' has an empty secret"},
-      {"ci:pw:read\"films", "'ci:pw:read\"films': 'read\"films' is not a valid scope (RFC 6749 §3.3)"},
+      // The messages never repeat what follows the id: it may be the secret.
+      {"ci:secret", "'ci:...' is not ID:SECRET:SCOPES"},
+      {":secret:read:films", "':...' has an empty client id"},
+      {"ci::read:films", "'ci' has an empty secret"},
+      {"ci:pw:read\"films", "'ci': 'read\"films' is not a valid scope (RFC 6749 §3.3)"},
+      {"ci:env:", "'ci': env needs a variable name, as ID:env:VAR:SCOPES"},
+      {"ci:env::read:films", "'ci': env needs a variable name, as ID:env:VAR:SCOPES"},
+      {"ci:env:SWAPI_TEST_UNSET:read:films", "'ci': the environment variable SWAPI_TEST_UNSET is not set or empty"},
+      {"ci:@:read:films", "'ci': @ needs a file name, as ID:@FILE:SCOPES"},
+      {"ci:@/nonexistent/secret.txt:read:films", "'ci': cannot read the secret file /nonexistent/secret.txt"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.spec);
-    auto error = startup_error_of([&] { parse_client_spec(c.spec); });
+    auto error = startup_error_of([&] { parse_client_spec(c.spec, [](std::string_view) { return std::string(); }); });
     CHECK(error.what_failed == "--client");
     CHECK(error.why == c.why);
   }
+}
+
+TEST_CASE("--client secrets come from a file or the environment, never needing argv") {
+  TempDir temp;
+  swapi::test::write_file(temp.file("secret.txt"), "from a file\n");
+  Client from_file = parse_client_spec("ci:@" + temp.file("secret.txt") + ":read:films");
+  CHECK(from_file.secret == "from a file");  // one trailing newline dropped, as $(cat FILE)
+  CHECK(from_file.scopes == std::vector<std::string>{"read:films"});
+  CHECK(from_file.origin == SecretOrigin::file);
+  CHECK(from_file.origin_reference == temp.file("secret.txt"));
+
+  swapi::test::write_file(temp.file("crlf.txt"), "windows\r\n");
+  CHECK(parse_client_spec("ci:@" + temp.file("crlf.txt") + ":").secret == "windows");
+  swapi::test::write_file(temp.file("empty.txt"), "\n");
+  CHECK(startup_error_of([&] { parse_client_spec("ci:@" + temp.file("empty.txt") + ":"); }).why ==
+        "'ci': the secret file " + temp.file("empty.txt") + " is empty");
+
+  EnvLookup env = [](std::string_view name) { return name == "CI_SECRET" ? std::string("from:the env") : std::string(); };
+  Client from_env = parse_client_spec("ci:env:CI_SECRET:read:films write:films", env);
+  CHECK(from_env.secret == "from:the env");
+  CHECK(from_env.scopes == std::vector<std::string>{"read:films", "write:films"});
+  CHECK(from_env.origin == SecretOrigin::env);
+  CHECK(from_env.origin_reference == "CI_SECRET");
+
+  Client literal = parse_client_spec("ci:s3cret:read:films");
+  CHECK(literal.origin == SecretOrigin::literal);
+  CHECK(literal.origin_reference.empty());
 }
 
 TEST_CASE("authenticate accepts only the exact id and secret") {

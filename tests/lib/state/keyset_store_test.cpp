@@ -318,6 +318,65 @@ TEST_CASE("activate refuses keys that cannot sign and retires the previous activ
   CHECK(keyset.find(first)->status == KeyStatus::retired);
 }
 
+TEST_CASE("every keyset mutation saves a file that loads back as the same keyset") {
+  // What the store writes it must read: each edit loads the file first, so a keyset the
+  // loader refuses can never be repaired by the tool (and `serve` exits 3 on it).
+  TempDir temp;
+  std::string dir = temp.path().string();
+  std::int64_t now = kNow;
+  auto mutate = [&](const std::string& what, const std::function<void(Keyset&)>& change) {
+    CAPTURE(what);
+    Keyset saved = update_keyset(dir, ++now, change);
+    std::optional<Keyset> loaded;
+    REQUIRE_NOTHROW(loaded = load_keyset(dir));
+    REQUIRE(loaded);
+    CHECK(loaded->to_json() == saved.to_json());
+    CHECK(file_mode(dir + "/keys.json") == 0600);
+  };
+  for (jose::Alg alg : jose::all_algs()) {
+    std::string name(jose::alg_name(alg));
+    mutate("add " + name, [&](Keyset& keys) { keys.add(jose::generate_key(alg), now); });
+    if (!jose::is_hmac(alg))
+      mutate("add public " + name, [&](Keyset& keys) { keys.add(jose::public_part(jose::generate_key(alg)), now); });
+  }
+  // `keys import`: a private and a public PEM (no kid, no alg: named by their thumbprints).
+  jose::Jwk imported = jose::generate_key(jose::Alg::ES384);
+  mutate("import private PEM", [&](Keyset& keys) { keys.add(jose::import_pem(jose::export_pem(imported, true)), now); });
+  mutate("import public PEM", [&](Keyset& keys) {
+    keys.add(jose::import_pem(jose::export_pem(jose::generate_key(jose::Alg::PS256), false)), now);
+  });
+  std::string first_active = load_keyset(dir)->active().key.kid;
+  for (jose::Alg alg : {jose::Alg::ES256, jose::Alg::EdDSA, jose::Alg::PS512, jose::Alg::RS384})
+    mutate("rotate " + std::string(jose::alg_name(alg)), [&](Keyset& keys) { keys.rotate(alg, now); });
+  std::string es = load_keyset(dir)->keys().back().key.kid;
+  mutate("activate an added key", [&](Keyset& keys) {
+    for (const auto& stored : keys.keys())
+      if (stored.key.alg == jose::Alg::ES512 && stored.key.is_private) es = stored.key.kid;
+    keys.activate(es);
+  });
+  mutate("retire the first active key", [&](Keyset& keys) { keys.retire(first_active); });
+  mutate("retire an HMAC secret", [&](Keyset& keys) {
+    for (const auto& stored : keys.keys())
+      if (stored.key.type == jose::KeyType::oct) return keys.retire(std::string(stored.key.kid));
+  });
+
+  // The final set mixes every kind, yet publishes public halves of asymmetric keys only.
+  Keyset final_set = *load_keyset(dir);
+  CHECK(final_set.active().key.kid == es);
+  bool has_secret = false, has_public = false;
+  for (const auto& stored : final_set.keys()) {
+    has_secret |= stored.key.type == jose::KeyType::oct;
+    has_public |= !stored.key.is_private;
+  }
+  CHECK(has_secret);
+  CHECK(has_public);
+  auto published = jose::to_jwks(final_set.published_public_keys(), false);
+  for (const auto& key : published["keys"]) {
+    CHECK(key["kty"] != "oct");
+    for (const char* member : {"d", "p", "q", "dp", "dq", "qi", "k", "oth"}) CHECK_FALSE(key.contains(member));
+  }
+}
+
 TEST_CASE("resolve_state_dir: --keys, then SWAPI_HOME, then XDG_STATE_HOME/swapi, then ~/.local/state/swapi") {
   CHECK(resolve_state_dir("/k", "/s", "/x", "/h") == "/k");
   CHECK(resolve_state_dir("", "/s", "/x", "/h") == "/s");
@@ -336,6 +395,36 @@ TEST_CASE("recorded defaults round-trip and a broken record reads as none") {
   REQUIRE(recorded);
   CHECK(recorded->issuer == "http://127.0.0.1:4242/");
   CHECK(recorded->audiences == std::vector<std::string>{"https://starwarsapi.com", "urn:other"});
+  CHECK(recorded->local_issuer());
   write_private_file(dir + "/serve.json", "{\"issuer\": 3}", "test");
+  CHECK_FALSE(read_recorded_defaults(dir));
+}
+
+TEST_CASE("recorded defaults say when the local issuer was off, and which keys were trusted instead") {
+  TempDir temp;
+  std::string dir = temp.path().string();
+  RecordedDefaults remote{"https://tenant.example/", {"https://starwarsapi.com"}, "https://tenant.example/jwks.json", {}};
+  record_defaults(dir, remote);
+  auto document = nlohmann::json::parse(swapi::test::read_file(dir + "/serve.json"));
+  CHECK(document["local_issuer"] == false);
+  CHECK(document["jwks_uri"] == "https://tenant.example/jwks.json");
+  CHECK_FALSE(document.contains("jwks_file"));
+  auto recorded = read_recorded_defaults(dir);
+  REQUIRE(recorded);
+  CHECK_FALSE(recorded->local_issuer());
+  CHECK(recorded->jwks_uri == "https://tenant.example/jwks.json");
+
+  record_defaults(dir, {"https://issuer.test/", {"https://starwarsapi.com"}, {}, "/abs/trusted.json"});
+  recorded = read_recorded_defaults(dir);
+  REQUIRE(recorded);
+  CHECK(recorded->jwks_file == "/abs/trusted.json");
+  CHECK_FALSE(recorded->local_issuer());
+
+  // A record from before this field reads as the local issuer; one that says "off" without
+  // saying what replaced it reads as none.
+  write_private_file(dir + "/serve.json", R"({"issuer": "http://127.0.0.1:8080/", "audiences": []})", "test");
+  REQUIRE(read_recorded_defaults(dir));
+  CHECK(read_recorded_defaults(dir)->local_issuer());
+  write_private_file(dir + "/serve.json", R"({"issuer": "x", "audiences": [], "local_issuer": false})", "test");
   CHECK_FALSE(read_recorded_defaults(dir));
 }

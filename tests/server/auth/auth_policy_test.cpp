@@ -139,7 +139,7 @@ TEST_CASE("auth policy: a rule or --public path outside /api is refused") {
       "policy.json: rule 1: path \"/ap*\" is outside /api;"));
   try {
     AuthPolicy policy({"/healthz"});
-    FAIL("expected a base::Diagnostic");
+    FAIL("expected a swapi::base::Diagnostic");
   } catch (const swapi::base::Diagnostic& error) {
     CHECK(error.what_failed == "serve: --public");
     CHECK(error.why == "'/healthz' is outside /api, where every route is public already");

@@ -197,7 +197,7 @@ TEST_CASE("remote jwks: a proxy only for a non-loopback JWKS, and only a proxy U
   auto refusal = [](const std::string& url, const std::string& proxy) {
     try {
       server::check_jwks_url(url, proxy);
-    } catch (const base::Diagnostic& error) {
+    } catch (const swapi::base::Diagnostic& error) {
       CHECK(error.what_failed == "serve: --jwks-proxy");
       return error.why;
     }

@@ -26,6 +26,13 @@ json small_state() {
   };
 }
 
+// The state as to_json() gives it: the records plus each collection's next automatic id.
+json with_next_ids(json state, const json& next_ids) {
+  state["next_ids"] = next_ids;
+  return state;
+}
+const json kSmallNextIds = {{"films", 2}, {"people", 5}, {"planets", 2}, {"species", 1}, {"starships", 1}, {"vehicles", 1}};
+
 std::string load_error(const json& state) {
   Store store;
   try {
@@ -49,7 +56,7 @@ TEST_CASE("store: lists the six SWAPI resources in order") {
 TEST_CASE("store: load_json then to_json round-trips the stored form") {
   Store store;
   store.load_json(small_state());
-  CHECK(store.to_json() == small_state());
+  CHECK(store.to_json() == with_next_ids(small_state(), kSmallNextIds));
   auto people = store.snapshot("people");
   REQUIRE(people->records.size() == 2);
   CHECK(people->find(4)->fields.at("name") == "Darth Vader");
@@ -90,6 +97,53 @@ TEST_CASE("store: create assigns max id + 1 and never reuses a deleted id") {
   CHECK(store.remove("people", 4));
   CHECK(store.create("people", {{"name", "C"}})->id == 7);
   CHECK_FALSE(store.remove("people", 6));
+}
+
+TEST_CASE("store: a client's largest id leaves automatic ids running, and ids beyond it are refused") {
+  // Before: POST {"id": 2147483647} pinned next_id at INT_MAX, and every later create failed
+  // with "no free id left", for good.
+  Store store;
+  store.load_json(small_state());
+  CHECK(store.create("people", {{"id", swapi::server::kMaxChosenId}})->id == 2147483647);
+  CHECK(store.create("people", {{"name", "Next"}})->id == 2147483648);
+  CHECK(store.create("people", {{"name", "After"}})->id == 2147483649);
+  CHECK(store.snapshot("people")->find(2147483648)->fields.at("name") == "Next");
+  CHECK_THROWS_WITH_AS(store.create("people", {{"id", 2147483648}}),
+                       "id 2147483648 is above 2147483647, the largest id a client may choose (larger ones are handed out "
+                       "automatically)",
+                       std::invalid_argument);
+  // A record whose automatic id is past the chosen range is edited and removed like any other.
+  CHECK(store.merge("people", 2147483648, {{"id", 2147483648}, {"height", "1"}}));
+  CHECK(store.remove("people", 2147483648));
+  CHECK(store.create("people", {{"name", "Later"}})->id == 2147483650);
+}
+
+TEST_CASE("store: next_ids carries the high-water mark through to_json and load_json") {
+  Store store;
+  store.load_json(small_state());
+  CHECK(store.create("people", {{"name", "Deleted later"}})->id == 5);
+  CHECK(store.remove("people", 5));
+  CHECK(store.remove("people", 4));
+  json saved = store.to_json();
+  CHECK(saved["next_ids"]["people"] == 6);
+
+  Store restarted;
+  restarted.load_json(saved);
+  CHECK(restarted.create("people", {{"name", "Fresh"}})->id == 6);  // not 2 (max id 1 + 1), not 5
+
+  // A counter below the records' highest id + 1 (a hand-added record) is raised, never obeyed.
+  json low = small_state();
+  low["next_ids"] = {{"people", 2}};
+  Store raised;
+  raised.load_json(low);
+  CHECK(raised.create("people", {{"name", "X"}})->id == 5);
+  CHECK(raised.create("films", {{"title", "Y"}})->id == 2);  // resources without a counter: max id + 1
+
+  CHECK(load_error(with_next_ids(small_state(), json::array())) == "next_ids must be an object, not array");
+  CHECK(load_error(with_next_ids(small_state(), {{"droids", 3}})) == "next_ids: unknown resource \"droids\"");
+  CHECK(load_error(with_next_ids(small_state(), {{"people", 0}})) == "next_ids: people must be a positive integer, not 0");
+  CHECK(load_error(with_next_ids(small_state(), {{"people", "7"}})) ==
+        "next_ids: people must be a positive integer, not \"7\"");
 }
 
 TEST_CASE("store: create honours a free explicit id and refuses a taken or invalid one") {
@@ -145,6 +199,9 @@ TEST_CASE("store: the write hook sees the complete next state before it is publi
   store.create("planets", {{"name", "Alderaan"}});
   json expected = small_state();
   expected["planets"].push_back({{"id", 2}, {"name", "Alderaan"}});
+  json next_ids = kSmallNextIds;
+  next_ids["planets"] = 3;
+  expected = with_next_ids(expected, next_ids);
   CHECK(seen == expected);
   CHECK(store.to_json() == expected);
 }
@@ -157,7 +214,7 @@ TEST_CASE("store: a write whose hook throws is not published and the error propa
   CHECK_THROWS_WITH_AS(store.replace("people", 1, {{"name", "Lost"}}), "disk full", std::runtime_error);
   CHECK_THROWS_WITH_AS(store.merge("people", 1, {{"name", "Lost"}}), "disk full", std::runtime_error);
   CHECK_THROWS_WITH_AS(store.remove("people", 4), "disk full", std::runtime_error);
-  CHECK(store.to_json() == small_state());
+  CHECK(store.to_json() == with_next_ids(small_state(), kSmallNextIds));
   // The failed create did not consume its id.
   store.set_write_hook({});
   CHECK(store.create("people", {{"name", "Kept"}})->id == 5);
@@ -194,7 +251,7 @@ TEST_CASE("store: a failed load_json leaves the previous state in place") {
   json bad = small_state();
   bad["vehicles"] = 3;
   CHECK_THROWS_AS(store.load_json(bad), std::invalid_argument);
-  CHECK(store.to_json() == small_state());
+  CHECK(store.to_json() == with_next_ids(small_state(), kSmallNextIds));
 }
 
 TEST_CASE("store: records render in swapi.dev order with absolute links and url") {

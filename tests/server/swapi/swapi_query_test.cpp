@@ -5,11 +5,13 @@
 
 using namespace swapi::server;
 
-TEST_CASE("swapi query: record ids are positive decimal integers that fit an int") {
+TEST_CASE("swapi query: record ids are positive decimal integers up to 2^53 - 1") {
   CHECK(parse_record_id("1") == 1);
   CHECK(parse_record_id("007") == 7);
   CHECK(parse_record_id("2147483647") == 2147483647);
-  CHECK_FALSE(parse_record_id("2147483648"));
+  CHECK(parse_record_id("2147483648") == 2147483648);  // automatic ids go past 2^31 (store.h)
+  CHECK(parse_record_id("9007199254740991") == 9007199254740991);
+  CHECK_FALSE(parse_record_id("9007199254740992"));
   CHECK_FALSE(parse_record_id("99999999999999999999999999999"));
   CHECK_FALSE(parse_record_id("0"));
   CHECK_FALSE(parse_record_id(""));
