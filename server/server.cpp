@@ -228,13 +228,12 @@ int Server::bind() {
   std::string host = self.options.host.find(':') != std::string::npos ? "[" + self.options.host + "]" : self.options.host;
   self.base_url = self.scheme + "://" + host + ":" + std::to_string(port);
 
-  FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port),
-                        [&log = self.log](const std::string& line) { log.message(line); }};
+  auto log = [&log = self.log](const std::string& line) { log.message(line); };
+  FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port), log};
   self.register_public_routes();
 
   // Auth needs the base URL: the default issuer is this server's own URL + "/".
   AuthIdentity identity = effective_identity(self.options, self.base_url);
-  auto log = [&log = self.log](const std::string& line) { log.message(line); };
   if (runs_local_issuer(self.options)) {
     self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log);
     self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
