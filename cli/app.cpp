@@ -25,6 +25,7 @@ struct Subcommand {
 // The table of subcommands: adding one is one line here plus its own file.
 constexpr Subcommand kSubcommands[] = {
     {"serve", &setup_serve},
+    {"call", &setup_call},
 };
 
 int report_parse_error(const CLI::App& app, const CLI::ParseError& e, Context& context) {

@@ -16,6 +16,11 @@ struct Context {
   std::ostream* err;
   std::vector<std::pair<std::string, std::string>> env;
   std::string getenv(const std::string& name) const;
+  std::istream* in = nullptr;  // for "-d @-"; null reads as empty
+  // Whether stdout / stderr are terminals (isatty, read once in main): pretty JSON, colour and
+  // progress are for people, never for pipes and files.
+  bool out_is_tty = false;
+  bool err_is_tty = false;
 };
 
 // Runs swapi with argv and returns the process exit code (DESIGN.md "Exit codes").

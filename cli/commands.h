@@ -12,5 +12,6 @@ namespace swapi::cli {
 using Action = std::function<int()>;
 
 Action setup_serve(CLI::App& app, Context& context);
+Action setup_call(CLI::App& app, Context& context);
 
 }  // namespace swapi::cli
