@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "testkit/attack_request.h"
+#include "testkit/defect_catalogue.h"
 
 namespace swapi::testkit {
 
@@ -66,7 +67,7 @@ void write_table(std::ostream& out, const CheckRun& run, bool colour) {
   std::size_t widths[] = {headings[0].size(), headings[1].size(), headings[2].size(), headings[3].size()};
   for (const auto& result : run.results) {
     widths[0] = std::max(widths[0], result.attack.name.size());
-    widths[1] = std::max(widths[1], expected_text(result.attack.expected).size());
+    widths[1] = std::max(widths[1], statuses_text(result.attack.expected).size());
     widths[2] = std::max(widths[2], got_text(result).size());
   }
   auto row = [&](const std::string& name, const std::string& expected, const std::string& got,
@@ -83,7 +84,7 @@ void write_table(std::ostream& out, const CheckRun& run, bool colour) {
   row(headings[0], headings[1], headings[2], headings[3], {}, "DETAIL");
   for (const auto& result : run.results) {
     std::string_view paint = !colour ? "" : result.ok ? "\033[32m" : "\033[1;31m";
-    row(result.attack.name, expected_text(result.attack.expected), got_text(result), result.ok ? "ok" : "FAIL", paint,
+    row(result.attack.name, statuses_text(result.attack.expected), got_text(result), result.ok ? "ok" : "FAIL", paint,
         result.detail);
   }
   out << summary_line(run) << "\n";
@@ -115,7 +116,7 @@ std::string junit_xml(const CheckRun& run) {
       xml += "/>\n";
       continue;
     }
-    std::string message = "expected " + expected_text(result.attack.expected) + ", got " + got_text(result);
+    std::string message = "expected " + statuses_text(result.attack.expected) + ", got " + got_text(result);
     xml += ">\n      <failure message=\"" + xml_escape(message) + "\" type=\"" + xml_escape(result.attack.defect) +
            "\">" + xml_escape(result.attack.description + "\n" + result.detail) + "</failure>\n    </testcase>\n";
   }

@@ -11,6 +11,7 @@
 #include "http/error.h"
 #include "testkit/answer_reason.h"
 #include "testkit/attack_request.h"
+#include "testkit/defect_catalogue.h"
 #include "testkit/input_error.h"
 #include "testkit/transport_error.h"
 
@@ -67,15 +68,6 @@ std::size_t CheckRun::passed() const {
 }
 std::size_t CheckRun::failed() const { return results.size() - passed(); }
 
-std::string expected_text(const std::vector<int>& expected) {
-  std::string text;
-  for (std::size_t i = 0; i < expected.size(); ++i) {
-    if (i) text += i + 1 == expected.size() ? " or " : ", ";
-    text += std::to_string(expected[i]);
-  }
-  return text;
-}
-
 CaseResult judge(const AttackCase& attack, const http::Response* response, std::string_view no_answer,
                  std::size_t canary_hits) {
   CaseResult result;
@@ -90,7 +82,7 @@ CaseResult judge(const AttackCase& attack, const http::Response* response, std::
     if (status >= 500) {
       wrong.push_back("server error " + std::to_string(status));
     } else if (!contains(attack.expected, status)) {
-      std::string line = "expected " + expected_text(attack.expected) + ", got " + std::to_string(status);
+      std::string line = "expected " + statuses_text(attack.expected) + ", got " + std::to_string(status);
       if (status >= 200 && status < 300 && !any_success(attack.expected)) line += ": the token was accepted";
       wrong.push_back(line);
     }
@@ -118,7 +110,9 @@ CheckRun run_check(const std::string& target, std::span<const AttackCase> cases,
   if (cases.empty()) return run;
   if (canary) {
     for (const auto& attack : cases)
-      if (attack.canary_path) canary->serve(*attack.canary_path, attack.canary_body, attack.canary_content_type);
+      if (attack.canary_path)
+        canary->serve(*attack.canary_path, attack.canary_body,
+                      attack.canary_content_type.empty() ? "application/json" : attack.canary_content_type);
   }
   auto start = std::chrono::steady_clock::now();
   std::vector<Sent> sent(cases.size());

@@ -60,9 +60,6 @@ CaseResult judge(const AttackCase& attack, const http::Response* response, std::
 CheckRun run_check(const std::string& target, std::span<const AttackCase> cases, const RunnerOptions& options,
                    CanaryListener* canary);
 
-// "401", "400 or 401".
-std::string expected_text(const std::vector<int>& expected);
-
 // --only / --skip: each name is a case name or a defect name (all of its cases). Keeps the
 // given order. Throws InputError for a name no case carries, with "did you mean" when one is
 // close, and when nothing is left to run.

@@ -67,7 +67,7 @@ TEST_CASE("junit_xml: well-formed, one testcase per case, failures name expected
   REQUIRE(failures.size() == 2);
   CHECK(failures[0]->attributes.at("message") == "expected 401, got 200");
   CHECK(failures[0]->text == "what <it> & \"is\"\nexpected 401, got 200: the token was accepted");
-  CHECK(failures[1]->attributes.at("message") == "expected 400, 401, 413 or 431, got no answer");
+  CHECK(failures[1]->attributes.at("message") == "expected 400|401|413|431, got no answer");
   CHECK(cases[0]->children.empty());
 }
 
@@ -110,9 +110,9 @@ TEST_CASE("write_table: aligned columns, a summary, colour only when asked") {
   write_table(plain, sample(), false);
   std::string text = plain.str();
   CHECK(text.find("\033[") == std::string::npos);
-  std::string head = "CASE                       EXPECTED              GOT        VERDICT  DETAIL\n"
-                     "valid                      200                   200        ok\n"
-                     "alg-none-upper-kid         401                   200        FAIL     expected 401, got 200: the token was accepted\n";
+  std::string head = "CASE                       EXPECTED         GOT        VERDICT  DETAIL\n"
+                     "valid                      200              200        ok\n"
+                     "alg-none-upper-kid         401              200        FAIL     expected 401, got 200: the token was accepted\n";
   CHECK(text.substr(0, head.size()) == head);
   CHECK(text.ends_with("2 passed, 2 failed (4 cases) against http://127.0.0.1:8080/api/films/ in 0.42 s\n"));
   std::ostringstream painted;

@@ -95,7 +95,6 @@ TEST_CASE("judge: status, challenge, 5xx and canary rules") {
   swapi::http::Response crash;
   crash.status = 502;
   CHECK(judge(either, &crash, "", 0).detail == "server error 502");
-  CHECK(expected_text(either.expected) == "400, 401, 413 or 431");
 
   auto jku = make_case("jku-kid", "jku", {401}, bearer("x"));
   jku.canary_path = "/jku/jku-kid";
