@@ -1,6 +1,7 @@
 // `swapi call [METHOD] PATH|URL`: parse options into a testkit::CallSpec, send it, print the
 // answer, and turn unmet --expect* into exit 1 (DESIGN.md "`swapi call`").
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <ostream>
@@ -12,6 +13,7 @@
 #include "cli/exit_codes.h"
 #include "testkit/attack_request.h"
 #include "testkit/call.h"
+#include "testkit/call_token.h"
 
 namespace swapi::cli {
 
@@ -23,6 +25,9 @@ struct CallOptions {
   std::vector<std::string> headers;
   std::optional<std::string> data;
   std::string token;
+  std::vector<std::string> scopes;
+  std::string defect;
+  std::string keys_dir, iss, aud;
   std::optional<int> expect;
   std::vector<std::string> expect_json;
   std::vector<std::string> expect_header;
@@ -38,7 +43,19 @@ void add_options(CLI::App& cmd, CallOptions& o) {
   cmd.add_option("--base", o.base, "Base URL for a PATH (default $SWAPI_URL, else http://127.0.0.1:8080)")->type_name("URL");
   cmd.add_option("-H,--header", o.headers, "Send this header, 'Name: value', repeatable")->type_name("'K: V'");
   cmd.add_option("-d,--data", o.data, "Send this body (@FILE reads a file, @- stdin); the method defaults to POST")->type_name("DATA");
-  cmd.add_option("--token", o.token, "Send 'Authorization: Bearer TOKEN'")->type_name("TOKEN");
+  auto* token = cmd.add_option("--token", o.token, "Send 'Authorization: Bearer TOKEN'")->type_name("TOKEN");
+  auto* scope = cmd.add_option("--scope", o.scopes, "Mint a token with these scopes (local keyset's active key), "
+                               "repeatable or comma-separated")->delimiter(',')->type_name("SCOPE");
+  auto* defect = cmd.add_option("--defect", o.defect, "Send this defective token from the catalogue (a defect or case "
+                                "name; see swapi token defects)")->type_name("NAME");
+  token->excludes(scope);
+  token->excludes(defect);
+  cmd.add_option("--keys", o.keys_dir, "State dir whose keyset signs (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
+                 "~/.local/state/swapi)")->type_name("DIR");
+  cmd.add_option("--iss", o.iss, "Issuer of a minted token (default: what the last swapi serve recorded)")
+      ->type_name("ISSUER");
+  cmd.add_option("--aud", o.aud, "Audience of a minted token (default: recorded, else https://starwarsapi.com)")
+      ->type_name("AUDIENCE");
   cmd.add_option("--expect", o.expect, "Exit 1 unless the status is CODE")->check(CLI::Range(100, 599))->type_name("CODE");
   cmd.add_option("--expect-json", o.expect_json,
                  "Exit 1 unless the body holds JSON at an RFC 6901 pointer: /count=6, /results/0/name=\"Luke Skywalker\"")->type_name("POINTER=JSON");
@@ -81,11 +98,27 @@ testkit::CallSpec make_spec(const CallOptions& o, Context& context) {
   spec.url = testkit::resolve_url(o.words.back(), base);
   for (const auto& line : o.headers) spec.headers.push_back(testkit::parse_header_line(line, "-H"));
   if (o.data) spec.body = read_body(*o.data, context);
-  if (!o.token.empty()) {
+  bool wants_token = !o.token.empty() || !o.scopes.empty() || !o.defect.empty();
+  if (wants_token) {
+    const char* option = !o.token.empty() ? "--token" : !o.defect.empty() ? "--defect" : "--scope";
     for (const auto& header : spec.headers)
       if (base::iequals(header.name, "Authorization"))
-        throw UsageError("call --token", "an Authorization header is given with -H too", "give the token once");
+        throw UsageError(std::string("call ") + option, "an Authorization header is given with -H too",
+                         "give the token once");
+  }
+  if (!o.token.empty()) {
     spec.credentials = {testkit::Credentials::Placement::header, "Bearer", o.token};
+  } else if (wants_token) {
+    testkit::CallTokenRequest request;
+    request.scopes = o.scopes;
+    request.defect = o.defect;
+    request.method = testkit::build_request(spec).method;
+    request.url = spec.url;
+    request.issuer = {o.keys_dir, context.getenv("SWAPI_HOME"), context.getenv("XDG_STATE_HOME"),
+                      context.getenv("HOME"), o.iss, o.aud};
+    request.now = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    spec.credentials = testkit::make_call_token(request).credentials;
   }
   spec.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));
   spec.ca_file = o.cacert;
@@ -103,8 +136,8 @@ testkit::Expectations make_expectations(const CallOptions& o) {
 
 int run_call(const CallOptions& o, Context& context) {
   // Every input is checked before anything is sent: a typo never costs a request.
-  testkit::CallSpec spec = make_spec(o, context);
   testkit::Expectations expectations = make_expectations(o);
+  testkit::CallSpec spec = make_spec(o, context);
   testkit::CallOutcome outcome = testkit::perform_call(spec);
 
   auto& out = *context.out;

@@ -221,3 +221,44 @@ TEST_CASE("call: -d sends a body (POST by default), @FILE and @- read it") {
   CHECK(missing.exit_code == 3);
   CHECK(missing.err == "swapi: call -d @/nonexistent/body.json: cannot read the file\n  hint: give a readable file, or @- for stdin\n");
 }
+
+TEST_CASE("call: --scope mints a token the local swapi serve trusts; a missing scope is 403 (golden)") {
+  ServerProcess server;
+  auto env = std::map<std::string, std::string>{{"SWAPI_URL", server.base_url()}, {"SWAPI_HOME", server.home()}};
+  auto ok = run_swapi({"call", "/api/films/", "--scope", "read:films", "--expect", "200", "--expect-json", "/count=6"}, env);
+  CHECK(ok.exit_code == 0);
+  CHECK(ok.err.empty());
+  auto wrong = run_swapi({"call", "/api/people/", "--scope", "read:films", "--expect", "200"}, env);
+  CHECK(wrong.exit_code == 1);
+  CHECK(wrong.err == "swapi: call " + server.base_url() +
+                         "/api/people/: expected 200, got 403 (insufficient_scope: insufficient_scope: the token lacks "
+                         "scope read:people (from scope, scp or permissions))\n");
+  auto both = run_swapi({"call", "/api/people/", "--scope", "read:films,read:people", "--expect", "200"}, env);
+  CHECK(both.exit_code == 0);
+}
+
+TEST_CASE("call: --defect sends a catalogue token with the route's scope, by defect or case name") {
+  ServerProcess server;
+  auto env = std::map<std::string, std::string>{{"SWAPI_URL", server.base_url()}, {"SWAPI_HOME", server.home()}};
+  auto expired = run_swapi({"call", "/api/films/", "--defect", "expired", "--expect", "401", "--expect-json",
+                            "/error=\"invalid_token\""}, env);
+  CHECK(expired.exit_code == 0);
+  CHECK(json::parse(expired.out)["error_description"].get<std::string>().rfind("expired: ", 0) == 0);
+  auto none = run_swapi({"call", "/api/films/", "--defect", "alg-none-upper-kid", "--expect", "401"}, env);
+  CHECK(none.exit_code == 0);
+  CHECK(json::parse(none.out)["error_description"] == "alg_not_allowed: alg 'NONE' (an unsigned token) is never accepted");
+  auto scope = run_swapi({"call", "/api/people/", "--defect", "missing-scope", "--expect", "403"}, env);
+  CHECK(scope.exit_code == 0);
+  auto valid = run_swapi({"call", "/api/people/", "--defect", "valid", "--expect", "200"}, env);
+  CHECK(valid.exit_code == 0);
+}
+
+TEST_CASE("call: an unknown --defect is a usage error with did-you-mean (golden)") {
+  auto r = run_swapi({"call", "/api/films/", "--defect", "alg-nonee"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "swapi: call --defect alg-nonee: no such defect or case\n  hint: did you mean 'alg-none'?\n");
+  auto variant = run_swapi({"call", "/api/films/", "--defect", "alg-none-loud-kid"});
+  CHECK(variant.exit_code == 2);
+  CHECK(variant.err.rfind("swapi: call --defect alg-none-loud-kid: no such defect or case\n", 0) == 0);
+  CHECK(run_swapi({"call", "/api/films/", "--defect", "expired", "--token", "a.b.c"}).exit_code == 2);
+}
