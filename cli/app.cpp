@@ -26,6 +26,7 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"serve", &setup_serve},
     {"call", &setup_call},
+    {"check", &setup_check},
 };
 
 int report_parse_error(const CLI::App& app, const CLI::ParseError& e, Context& context) {

@@ -13,5 +13,6 @@ using Action = std::function<int()>;
 
 Action setup_serve(CLI::App& app, Context& context);
 Action setup_call(CLI::App& app, Context& context);
+Action setup_check(CLI::App& app, Context& context);
 
 }  // namespace swapi::cli

@@ -83,13 +83,20 @@ TEST_CASE("option values are validated before the server starts") {
   CHECK(r.err.find("excludes") != std::string::npos);
 }
 
-TEST_CASE("serve --help and man/swapi-serve.1 document the same options") {
-  auto help = run_cli({"serve", "--help"});
-  REQUIRE(help.code == 0);
-  auto from_help = long_options(help.out, "-");
-  auto from_man = long_options(slurp(SWAPI_SOURCE_DIR "/man/swapi-serve.1"), "\\\\-");
-  from_help.erase("help");
-  CHECK(from_help.size() > 20);
-  for (const auto& option : from_help) CHECK_MESSAGE(from_man.count(option), "--" << option << " is not in man/swapi-serve.1");
-  for (const auto& option : from_man) CHECK_MESSAGE(from_help.count(option), "man page documents --" << option << " which serve --help lacks");
+TEST_CASE("each subcommand's --help and its man page document the same options") {
+  for (std::string command : {"serve", "call", "check"}) {
+    CAPTURE(command);
+    auto help = run_cli({command, "--help"});
+    REQUIRE(help.code == 0);
+    auto from_help = long_options(help.out, "-");
+    auto page = slurp(SWAPI_SOURCE_DIR "/man/swapi-" + command + ".1");
+    REQUIRE_MESSAGE(!page.empty(), "man/swapi-" << command << ".1 is missing");
+    auto from_man = long_options(page, "\\\\-");
+    from_help.erase("help");
+    CHECK(from_help.size() > 8);
+    for (const auto& option : from_help)
+      CHECK_MESSAGE(from_man.count(option), "--" << option << " is not in man/swapi-" << command << ".1");
+    for (const auto& option : from_man)
+      CHECK_MESSAGE(from_help.count(option), "man page documents --" << option << " which " << command << " --help lacks");
+  }
 }
