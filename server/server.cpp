@@ -14,6 +14,7 @@
 #include "server/flavor.h"
 #include "state/client_registry.h"
 #include "server/issuer/issuer.h"
+#include "server/keyset_reloader.h"
 #include "server/web/json_response.h"
 #include "server/openapi.h"
 #include "server/auth/request_guard.h"
@@ -65,9 +66,11 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<RequestGuard> guard;
   const AuthGuard* auth = nullptr;  // the guard, for the banner; null with --no-auth
+  std::shared_ptr<LocalKeySource> local_keys;  // what the guard trusts, when it is the local keyset
   std::string scheme;
   std::string base_url;
   int port = 0;
+  std::unique_ptr<KeysetReloader> reloader;  // last: stops before what it updates goes away
 
   Impl(ServeOptions opts, std::ostream& log_stream)
       : options(std::move(opts)), log(log_stream, options.log_format == "json") {}
@@ -182,12 +185,18 @@ int Server::bind() {
   AuthIdentity identity = effective_identity(self.options, self.base_url);
   self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences);
   self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
+  LogSink log_line = [&log = self.log](const std::string& line) { log.message(line); };
   if (!self.options.no_auth) {
-    auto guard = make_auth_guard(self.options, identity, self.issuer->public_keys(),
-                                 [&log = self.log](const std::string& line) { log.message(line); }, system_unix_time);
+    auto guard = make_auth_guard(self.options, identity, self.issuer->public_keys(), log_line, system_unix_time,
+                                 &self.local_keys);
     self.auth = guard.get();
     self.guard = std::move(guard);
   }
+  // `swapi keys` edits reach the JWKS route, the token endpoint and (when it trusts the local
+  // keyset) the guard, without a restart.
+  self.reloader = std::make_unique<KeysetReloader>(kKeysetPollInterval, [&self, log_line] {
+    if (auto keys = self.issuer->reload_if_changed(log_line); keys && self.local_keys) self.local_keys->replace(*keys);
+  });
   if (self.options.flavor == "loopback") {
     register_loopback_routes(*self.http, context, self.options);
   } else {
