@@ -10,6 +10,7 @@
 #include "jose/error.h"
 #include "testkit/check_runner.h"
 #include "testkit/defect_catalogue.h"
+#include "testkit/input_error.h"
 #include "testkit/transport_error.h"
 
 namespace swapi::testkit {
@@ -84,8 +85,10 @@ std::vector<AttackCase> plan_cases(const CheckPlanInputs& inputs) {
   try {
     cases = all_cases(context);
   } catch (const jose::Error& e) {
-    std::string what = inputs.foreign_token ? "check --token" : "check: the keyset's active key";
-    throw base::Diagnostic(what, e.detail());
+    // A --token that is not a JWS is the user's input (exit 2); a key that cannot sign is the
+    // keyset's problem (exit 3).
+    if (inputs.foreign_token) throw InputError("check --token", e.detail(), "give a compact JWS: header.payload.signature");
+    throw base::Diagnostic("check: the keyset's active key", e.detail());
   }
   return select_cases(std::move(cases), inputs.only, inputs.skip);
 }

@@ -227,3 +227,25 @@ TEST_CASE("check: a black-box JWKS that cannot be read is exit 3 naming it") {
   CHECK(plain.exit_code == 3);
   CHECK(plain.err == "swapi: check --jwks http://issuer.example/jwks.json: a JWKS is fetched over https only (or http to a loopback host)\n");
 }
+
+TEST_CASE("check: a --token that is not a JWS is a usage error (golden), never echoed") {
+  TempDir home;
+  write_file(home.file("jwks.json"), jwks_text({rsa_key()}));
+  auto r = run_swapi({"check", "http://127.0.0.1:1/api/films/", "--token", "secretpart.notjws", "--jwks", home.file("jwks.json")},
+                     {{"SWAPI_HOME", home.file("home")}});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "swapi: check --token: the token to mutate is not a JWS: a compact JWS has 3 segments separated by '.', "
+                 "this token has 2\n  hint: give a compact JWS: header.payload.signature\n");
+  CHECK(r.err.find("secretpart") == std::string::npos);
+}
+
+TEST_CASE("check: an https target needs its certificate trusted (--cacert), else exit 3") {
+  TempDir dir;
+  write_self_signed_certificate(dir.file("cert.pem"), dir.file("key.pem"));
+  ServerProcess server({"--tls-cert", dir.file("cert.pem"), "--tls-key", dir.file("key.pem")});
+  auto untrusted = run_swapi({"check", "--only", "valid,no-token"}, env_for(server));
+  CHECK(untrusted.exit_code == 3);
+  CHECK(untrusted.err.rfind("swapi: check " + server.base_url() + "/api/films/: TLS handshake failed: ", 0) == 0);
+  auto trusted = run_swapi({"check", "--only", "valid,no-token", "--cacert", dir.file("cert.pem")}, env_for(server));
+  CHECK(trusted.exit_code == 0);
+}
