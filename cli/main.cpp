@@ -7,6 +7,7 @@ extern char** environ;
 
 int main(int argc, char** argv) {
   swapi::cli::Context context{&std::cout, &std::cerr, {}};
+  context.in = &std::cin;
   for (char** entry = environ; entry && *entry; ++entry) {
     std::string item(*entry);
     auto eq = item.find('=');
