@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 
@@ -44,7 +45,8 @@ const CLI::App* deepest_command(const CLI::App& app, std::string& path) {
   return &app;
 }
 
-int report_parse_error(const CLI::App& app, const CLI::ParseError& e, Context& context) {
+int report_parse_error(const CLI::App& app, const CLI::ParseError& e, const std::vector<std::string>& args,
+                       Context& context) {
   std::string message = e.what();
   std::string hint;
   std::string path = "swapi";
@@ -70,6 +72,13 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& e, Context& c
       hint = "run '" + path + " --help' for what each does";
     }
   }
+  // RFC 7638 thumbprints (our kids) start with '-' one time in 32, and CLI11 then reads them
+  // as options: say how to pass such a value.
+  bool dash_value = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+    return arg.size() > 2 && arg[0] == '-' && arg[1] != '-';
+  });
+  if (hint.empty() && dash_value)
+    hint = "a value that starts with '-' (a kid, say) goes as --kid=VALUE, or after '--' for KID";
   if (hint.empty()) hint = "run '" + path + " --help' for the options";
   *context.err << "swapi: usage: " << message << "\n  hint: " << hint << "\n";
   return kUsage;
@@ -105,7 +114,7 @@ int run(int argc, const char* const* argv, Context& context) {
     return kSuccess;
   } catch (const CLI::ParseError& e) {
     // A --help on a subcommand arrives as CallForHelp above; everything else is usage.
-    return report_parse_error(app, e, context);
+    return report_parse_error(app, e, std::vector<std::string>(argv + 1, argv + argc), context);
   }
 
   for (auto& [sub, action] : actions) {
