@@ -9,6 +9,7 @@
 
 #include "base/ascii.h"
 #include "base/diagnostic.h"
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "testkit/attack_request.h"
@@ -114,10 +115,8 @@ testkit::CallSpec make_spec(const CallOptions& o, Context& context) {
     request.defect = o.defect;
     request.method = testkit::build_request(spec).method;
     request.url = spec.url;
-    request.issuer = {o.keys_dir, context.getenv("SWAPI_HOME"), context.getenv("XDG_STATE_HOME"),
-                      context.getenv("HOME"), o.iss, o.aud};
-    request.now = std::chrono::duration_cast<std::chrono::seconds>(
-                      std::chrono::system_clock::now().time_since_epoch()).count();
+    request.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud};
+    request.now = context.now();
     spec.credentials = testkit::make_call_token(request).credentials;
   }
   spec.timeout = std::chrono::milliseconds(static_cast<long long>(o.timeout * 1000));

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "base/diagnostic.h"
+#include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "testkit/call.h"
@@ -61,10 +62,6 @@ void add_options(CLI::App& cmd, CheckOptions& o) {
       ->check(CLI::ExistingFile)->type_name("FILE");
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 void write_junit(const std::string& path, const testkit::CheckRun& run) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << testkit::junit_xml(run);
@@ -80,14 +77,16 @@ int run_check(const CheckOptions& o, Context& context) {
   testkit::CheckPlanInputs plan;
   plan.target = target;
   plan.scopes = o.scopes;
-  plan.issuer = {o.keys_dir, context.getenv("SWAPI_HOME"), context.getenv("XDG_STATE_HOME"), context.getenv("HOME"),
-                 o.iss, o.aud};
-  if (!o.token.empty()) plan.foreign_token = o.token;
+  if (o.token.empty()) {
+    plan.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud};
+  } else {
+    plan.foreign_token = o.token;  // black-box: no local keyset involved
+  }
   plan.jwks = o.jwks;
   plan.canary_base_url = canary.base_url();
   plan.only = o.only;
   plan.skip = o.skip;
-  plan.now = unix_now();
+  plan.now = context.now();
   auto cases = testkit::plan_cases(plan);
 
   testkit::RunnerOptions options;

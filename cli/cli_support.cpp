@@ -18,9 +18,6 @@ namespace swapi::cli {
 
 namespace {
 
-constexpr std::string_view kDefaultIssuer = "http://127.0.0.1:8080/";
-constexpr std::string_view kDefaultAudience = "https://starwarsapi.com";
-
 std::optional<std::int64_t> parse_integer(std::string_view text) {
   std::int64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -33,15 +30,6 @@ std::optional<std::int64_t> parse_integer(std::string_view text) {
 std::string state_dir(const Context& context, const std::string& keys_option) {
   return server::resolve_state_dir(keys_option, context.getenv("SWAPI_HOME"), context.getenv("XDG_STATE_HOME"),
                                    context.getenv("HOME"));
-}
-
-IssuerDefaults issuer_defaults(const std::string& dir) {
-  IssuerDefaults defaults{std::string(kDefaultIssuer), {std::string(kDefaultAudience)}};
-  if (auto recorded = server::read_recorded_defaults(dir)) {
-    if (!recorded->issuer.empty()) defaults.issuer = recorded->issuer;
-    if (!recorded->audiences.empty()) defaults.audiences = recorded->audiences;
-  }
-  return defaults;
 }
 
 std::string read_argument(const Context& context, const std::string& value, std::string_view what) {

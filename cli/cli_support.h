@@ -13,19 +13,18 @@
 #include "cli/app.h"
 #include "jose/alg.h"
 #include "jose/jwk.h"
+#include "testkit/local_issuer.h"
 
 namespace swapi::cli {
 
 // --keys DIR, else $SWAPI_HOME, $XDG_STATE_HOME/swapi, ~/.local/state/swapi (as serve).
 std::string state_dir(const Context& context, const std::string& keys_option);
 
-// The recorded defaults of the last `swapi serve` on that dir, else DESIGN.md's defaults:
-// issuer http://127.0.0.1:8080/, audience https://starwarsapi.com.
-struct IssuerDefaults {
-  std::string issuer;
-  std::vector<std::string> audiences;
-};
-IssuerDefaults issuer_defaults(const std::string& dir);
+// The recorded defaults of the last `swapi serve` on that dir, else DESIGN.md's defaults
+// (issuer http://127.0.0.1:8080/, audience https://starwarsapi.com): one implementation, in
+// lib/testkit, shared with call and check.
+using testkit::IssuerDefaults;
+using testkit::issuer_defaults;
 
 // "-" reads the context's stdin, anything else a file; throws base::Diagnostic(what, why).
 std::string read_argument(const Context& context, const std::string& value, std::string_view what);

@@ -7,19 +7,24 @@
 
 namespace swapi::testkit {
 
+IssuerDefaults issuer_defaults(const std::string& state_dir) {
+  IssuerDefaults defaults{std::string(kDefaultIssuer), {std::string(kDefaultAudience)}};
+  if (auto recorded = server::read_recorded_defaults(state_dir)) {
+    if (!recorded->issuer.empty()) defaults.issuer = recorded->issuer;
+    if (!recorded->audiences.empty()) defaults.audiences = recorded->audiences;
+  }
+  return defaults;
+}
+
 LocalIssuer open_local_issuer(const LocalIssuerInputs& inputs, std::int64_t now) {
   LocalIssuer issuer;
-  issuer.state_dir = server::resolve_state_dir(inputs.keys_dir, inputs.swapi_home, inputs.xdg_state_home, inputs.home);
+  issuer.state_dir = inputs.state_dir;
   server::Keyset keyset = server::open_keyset(issuer.state_dir, now);
   issuer.signing_key = keyset.active().key;
   issuer.public_keys = keyset.published_public_keys();
-  auto recorded = server::read_recorded_defaults(issuer.state_dir);
-  issuer.issuer = !inputs.issuer.empty() ? inputs.issuer
-                  : recorded && !recorded->issuer.empty() ? recorded->issuer
-                                                          : std::string(kDefaultIssuer);
-  issuer.audience = !inputs.audience.empty() ? inputs.audience
-                    : recorded && !recorded->audiences.empty() ? recorded->audiences.front()
-                                                               : std::string(kDefaultAudience);
+  IssuerDefaults defaults = issuer_defaults(issuer.state_dir);
+  issuer.issuer = !inputs.issuer.empty() ? inputs.issuer : defaults.issuer;
+  issuer.audience = !inputs.audience.empty() ? inputs.audience : defaults.audiences.front();
   return issuer;
 }
 

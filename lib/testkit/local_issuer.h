@@ -15,10 +15,17 @@ namespace swapi::testkit {
 inline constexpr std::string_view kDefaultIssuer = "http://127.0.0.1:8080/";
 inline constexpr std::string_view kDefaultAudience = "https://starwarsapi.com";
 
+// What the last `swapi serve` on state_dir recorded, else the defaults above (a record that is
+// missing or unreadable counts as none: defaults are a convenience).
+struct IssuerDefaults {
+  std::string issuer;
+  std::vector<std::string> audiences;
+};
+IssuerDefaults issuer_defaults(const std::string& state_dir);
+
 struct LocalIssuerInputs {
-  std::string keys_dir;  // --keys; empty = from the environment below
-  std::string swapi_home, xdg_state_home, home;  // the environment the CLI read
-  std::string issuer, audience;                  // --iss / --aud; empty = defaults
+  std::string state_dir;         // resolved (--keys, $SWAPI_HOME, ...)
+  std::string issuer, audience;  // --iss / --aud; empty = issuer_defaults
 };
 
 struct LocalIssuer {
@@ -28,8 +35,8 @@ struct LocalIssuer {
   std::string issuer, audience;
 };
 
-// Opens (on first use creates, as `swapi serve` does) the keyset. Throws base::Diagnostic
-// for an unusable state dir or keyset.
+// Opens (on first use creates, as `swapi serve` does) the keyset; the audience is the first
+// recorded one. Throws base::Diagnostic for an unusable state dir or keyset.
 LocalIssuer open_local_issuer(const LocalIssuerInputs& inputs, std::int64_t now);
 
 // The scopes DESIGN.md's default policy asks of a request: "read:films" for GET/HEAD of

@@ -24,7 +24,7 @@ TEST_CASE("route_scopes: read:{res} for GET and HEAD, write:{res} otherwise, non
 TEST_CASE("open_local_issuer: flags, else what serve recorded, else the defaults; the keyset is created once") {
   swapi::test::TempDir dir;
   LocalIssuerInputs inputs;
-  inputs.keys_dir = dir.file("state");
+  inputs.state_dir = dir.file("state");
   auto first = open_local_issuer(inputs, 1767225600);
   CHECK(first.issuer == "http://127.0.0.1:8080/");
   CHECK(first.audience == "https://starwarsapi.com");
@@ -33,7 +33,7 @@ TEST_CASE("open_local_issuer: flags, else what serve recorded, else the defaults
   CHECK(first.public_keys[0].kid == first.signing_key.kid);
   CHECK_FALSE(first.public_keys[0].is_private);
 
-  swapi::server::record_defaults(inputs.keys_dir, {"http://127.0.0.1:41000/", {"https://api.test", "https://b.test"}});
+  swapi::server::record_defaults(inputs.state_dir, {"http://127.0.0.1:41000/", {"https://api.test", "https://b.test"}});
   auto recorded = open_local_issuer(inputs, 1767225600);
   CHECK(recorded.issuer == "http://127.0.0.1:41000/");
   CHECK(recorded.audience == "https://api.test");
@@ -49,7 +49,7 @@ TEST_CASE("open_local_issuer: flags, else what serve recorded, else the defaults
 TEST_CASE("make_call_token: a good token for --scope, a catalogue case for --defect, did-you-mean otherwise") {
   swapi::test::TempDir dir;
   CallTokenRequest request;
-  request.issuer.keys_dir = dir.file("state");
+  request.issuer.state_dir = dir.file("state");
   request.method = "GET";
   request.url = "http://127.0.0.1:8080/api/films/";
   request.now = 1767225600;
