@@ -64,9 +64,15 @@ http::Header parse_header_line(std::string_view line, std::string_view option) {
   std::string_view name = colon == std::string_view::npos ? std::string_view() : base::trim(line.substr(0, colon));
   bool bad_name = name.empty();
   for (char c : name) bad_name = bad_name || c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x21;
-  if (bad_name)
-    throw InputError(std::string(option) + " '" + std::string(line) + "'", "not a header line",
+  if (bad_name) {
+    // A mistyped "Authorization Bearer <token>" must not print the token.
+    std::string shown(line);
+    for (std::string_view secret : {"authorization", "proxy-authorization", "cookie"}) {
+      if (base::to_lower(shown.substr(0, secret.size())) == secret) shown = shown.substr(0, secret.size()) + " ...";
+    }
+    throw InputError(std::string(option) + " '" + shown + "'", "not a header line",
                      "write it as 'Name: value', e.g. -H 'Accept: application/json'");
+  }
   std::string_view value = base::trim(line.substr(colon + 1));
   if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
     throw InputError(std::string(option) + " " + std::string(name), "a header value cannot hold CR, LF or NUL");

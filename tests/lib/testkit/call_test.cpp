@@ -57,6 +57,8 @@ TEST_CASE("parse_header_line: 'Name: value', trimmed; refuses what is not a head
   CHECK(input_error([] { parse_header_line(": v", "-H"); }) == "-H ': v': not a header line");
   CHECK(input_error([] { parse_header_line("Bad Name: v", "--expect-header"); }) ==
         "--expect-header 'Bad Name: v': not a header line");
+  CHECK(input_error([] { parse_header_line("Authorization Bearer eyJ.secret.sig", "-H"); }) ==
+        "-H 'Authorization ...': not a header line");
 }
 
 TEST_CASE("parse_json_expectation: POINTER=JSON") {
