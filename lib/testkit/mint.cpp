@@ -100,10 +100,10 @@ void mint_batch(const jose::Jwk& key, const TokenSpec& spec, std::size_t count, 
   const std::string prefix = jose::base64url_encode(random_bytes(12)) + "-";
   const bool with_jti = spec.with_jti && !spec.extra_claims.contains("jti");
 
-  auto mint_one = [&](std::size_t index, std::string& into) {
+  auto mint_one = [&](jose::Signer& signer, std::size_t index, std::string& into) {
     std::string payload = with_jti ? splice_jti(claims, prefix + std::to_string(index)) : claims;
     std::string input = header_segment + jose::base64url_encode(payload);
-    std::string signature = jose::sign_bytes(*alg, key, input);
+    std::string signature = signer.sign(input);
     into += input;
     into += '.';
     into += jose::base64url_encode(signature);
@@ -114,6 +114,8 @@ void mint_batch(const jose::Jwk& key, const TokenSpec& spec, std::size_t count, 
   // while both cores sign, and memory stays bounded whatever N is.
   constexpr std::size_t kBlock = 2048;
   threads = std::max(1u, threads);
+  std::vector<jose::Signer> signers;  // one per thread: a prepared OpenSSL context is not shared
+  for (unsigned slot = 0; slot < threads; ++slot) signers.emplace_back(*alg, key);
   std::vector<std::string> buffers(threads);
   std::vector<std::exception_ptr> errors(threads);
   for (std::size_t start = 0; start < count; start += kBlock * threads) {
@@ -122,7 +124,7 @@ void mint_batch(const jose::Jwk& key, const TokenSpec& spec, std::size_t count, 
         buffers[slot].clear();
         std::size_t from = start + slot * kBlock;
         std::size_t to = std::min(count, from + kBlock);
-        for (std::size_t index = from; index < to; ++index) mint_one(index, buffers[slot]);
+        for (std::size_t index = from; index < to; ++index) mint_one(signers[slot], index, buffers[slot]);
       } catch (...) {
         errors[slot] = std::current_exception();
       }
