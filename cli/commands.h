@@ -12,5 +12,9 @@ namespace swapi::cli {
 using Action = std::function<int()>;
 
 Action setup_serve(CLI::App& app, Context& context);
+Action setup_keys(CLI::App& app, Context& context);
+Action setup_token(CLI::App& app, Context& context);
+Action setup_call(CLI::App& app, Context& context);
+Action setup_check(CLI::App& app, Context& context);
 
 }  // namespace swapi::cli

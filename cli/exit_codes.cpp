@@ -5,6 +5,7 @@
 
 #include "base/diagnostic.h"
 #include "jose/error.h"
+#include "testkit/input_error.h"
 
 namespace swapi::cli {
 
@@ -24,6 +25,8 @@ int report_current_exception(std::ostream& err) {
   try {
     throw;
   } catch (const UsageError& e) {
+    return print(err, e.what_failed, e.why, e.hint, kUsage);
+  } catch (const testkit::InputError& e) {  // what the user asked for makes no sense: usage
     return print(err, e.what_failed, e.why, e.hint, kUsage);
   } catch (const base::Diagnostic& e) {
     return print(err, e.what_failed, e.why, e.hint, kRuntime);

@@ -16,6 +16,7 @@
 #include "server/data/dataset.h"
 #include "server/data/store.h"
 #include "server/issuer/issuer.h"
+#include "server/keyset_reloader.h"
 #include "server/loopback/loopback_routes.h"
 #include "server/openapi.h"
 #include "server/swapi/swapi_routes.h"
@@ -74,9 +75,11 @@ struct Server::Impl {
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<RequestGuard> guard;
   const AuthGuard* auth = nullptr;  // the guard, for the banner; null with --no-auth
+  std::shared_ptr<LocalKeySource> local_keys;  // what the guard trusts, when it is the local keyset
   std::string scheme;
   std::string base_url;
   int port = 0;
+  std::unique_ptr<KeysetReloader> reloader;  // last: stops before what it updates goes away
 
   std::mutex run_mutex;  // orders run() and stop(): a stop that comes first is never lost
   bool stop_requested = false;
@@ -245,12 +248,19 @@ int Server::bind() {
   if (!self.options.no_auth) {
     static const std::vector<jose::Jwk> kNoLocalKeys;
     auto guard = make_auth_guard(self.options, identity, self.issuer ? self.issuer->public_keys() : kNoLocalKeys,
-                                 log, system_unix_time);
+                                 log, system_unix_time, &self.local_keys);
     self.auth = guard.get();
     self.guard = std::move(guard);
   }
   // Recorded once the key source is known to work, so a refused start records nothing.
   if (!self.issuer) record_foreign_issuer(self.options, identity.issuer, identity.audiences, log);
+  // `swapi keys` edits reach the JWKS route, the token endpoint and (when it trusts the local
+  // keyset) the guard, without a restart.
+  if (self.issuer) {
+    self.reloader = std::make_unique<KeysetReloader>(kKeysetPollInterval, [&self, log] {
+      if (auto keys = self.issuer->reload_if_changed(log); keys && self.local_keys) self.local_keys->replace(*keys);
+    });
+  }
   if (self.options.flavor == "loopback") {
     register_loopback_routes(*self.http, context, self.options);
   } else {

@@ -43,13 +43,15 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto& headers = static_cast<Transfer*>(user)->response.headers;
+  auto& response = static_cast<Transfer*>(user)->response;
+  auto& headers = response.headers;
   std::size_t bytes = size * count;
   std::string_view line(data, bytes);
   // A new status line starts a new response (a redirect hop or a 100 Continue): keep only the
   // final response's headers.
   if (line.starts_with("HTTP/")) {
     headers.clear();
+    response.status_line = std::string(base::trim(line, " \t\r\n"));
     return bytes;
   }
   auto colon = line.find(':');
@@ -180,7 +182,9 @@ Response Client::send(const Request& request, const Options& options) {
     if (result == CURLE_FILESIZE_EXCEEDED)
       reason = "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
     if (result == CURLE_ABORTED_BY_CALLBACK) reason = "cancelled";
-    throw Error(classify(result), request.method + " " + request.url + ": " + reason);
+    long os_errno = 0;
+    if (result == CURLE_COULDNT_CONNECT) api.easy_getinfo(handle, CURLINFO_OS_ERRNO, &os_errno);
+    throw Error(classify(result), request.method + " " + request.url + ": " + reason, static_cast<int>(os_errno));
   }
   api.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &transfer.response.status);
   char* effective = nullptr;

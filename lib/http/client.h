@@ -55,6 +55,7 @@ struct Options {
 
 struct Response {
   long status = 0;
+  std::string status_line;      // the final response's, as received: "HTTP/1.1 200 OK"
   std::vector<Header> headers;  // the final response's headers, in order received
   std::string body;
   std::string effective_url;    // after redirects

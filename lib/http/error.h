@@ -25,14 +25,20 @@ std::string_view code_name(Errc code) noexcept;
 
 class Error : public std::exception {
  public:
-  Error(Errc code, std::string detail) : code_(code), detail_(std::move(detail)) {}
+  Error(Errc code, std::string detail, int os_errno = 0)
+      : code_(code), detail_(std::move(detail)), os_errno_(os_errno) {}
   Errc code() const noexcept { return code_; }
+  // The system errno behind a failed connect (ECONNREFUSED, EHOSTUNREACH...; libcurl's
+  // CURLINFO_OS_ERRNO), 0 when unknown, so callers can say "connection refused" without
+  // reading libcurl's message text.
+  int os_errno() const noexcept { return os_errno_; }
   const std::string& detail() const noexcept { return detail_; }
   const char* what() const noexcept override { return detail_.c_str(); }
 
  private:
   Errc code_;
   std::string detail_;
+  int os_errno_ = 0;
 };
 
 }  // namespace swapi::http

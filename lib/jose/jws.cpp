@@ -250,6 +250,45 @@ std::string sign_bytes(Alg alg, const Jwk& key, std::string_view signing_input) 
   return signature;
 }
 
+Signer::Signer(Alg alg, const Jwk& key) : alg_(alg), key_(&key) {
+  require_fit(key, alg, true);
+  if (is_hmac(alg) || alg == Alg::EdDSA) return;  // no prehash step to split off
+  prepared_ = EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey.get(), nullptr);
+  bool ok = prepared_ && EVP_PKEY_sign_init(prepared_) == 1 &&
+            EVP_PKEY_CTX_set_signature_md(prepared_, detail::alg_digest(alg)) == 1;
+  if (!ok) {
+    EVP_PKEY_CTX_free(prepared_);
+    prepared_ = nullptr;
+    detail::throw_openssl(Errc::crypto_error, "cannot prepare signing");
+  }
+  // RSA: PKCS#1 v1.5 (the default padding, DigestInfo from the signature md) or PSS as above.
+  configure_padding(alg, prepared_);
+}
+
+Signer::~Signer() { EVP_PKEY_CTX_free(prepared_); }
+
+Signer::Signer(Signer&& other) noexcept : alg_(other.alg_), key_(other.key_), prepared_(other.prepared_) {
+  other.prepared_ = nullptr;
+}
+
+std::string Signer::sign(std::string_view signing_input) {
+  if (!prepared_) return sign_bytes(alg_, *key_, signing_input);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+  if (EVP_Digest(signing_input.data(), signing_input.size(), digest, &digest_length, detail::alg_digest(alg_),
+                 nullptr) != 1)
+    detail::throw_openssl(Errc::crypto_error, "cannot hash the signing input");
+  std::size_t length = 0;
+  if (EVP_PKEY_sign(prepared_, nullptr, &length, digest, digest_length) != 1)
+    detail::throw_openssl(Errc::crypto_error, "cannot size the signature");
+  std::string signature(length, '\0');
+  if (EVP_PKEY_sign(prepared_, reinterpret_cast<unsigned char*>(signature.data()), &length, digest, digest_length) != 1)
+    detail::throw_openssl(Errc::crypto_error, "signing failed");
+  signature.resize(length);
+  if (is_ecdsa(alg_)) return detail::ecdsa_der_to_raw(signature, detail::curve_field_bytes(key_->curve));
+  return signature;
+}
+
 bool verify_bytes(Alg alg, const Jwk& key, std::string_view signing_input,
                   std::string_view signature) {
   require_fit(key, alg, false);

@@ -20,6 +20,26 @@ namespace swapi::jose {
 // cannot sign with alg, Error(crypto_error) when OpenSSL fails.
 std::string sign_bytes(Alg alg, const Jwk& key, std::string_view signing_input);
 
+// sign_bytes for many inputs under one key and alg (`token mint --count`): the OpenSSL context
+// is prepared once and each input is hashed and signed on it, as `openssl speed` does, instead
+// of fetching the algorithm again per token. Same output as sign_bytes. Not thread-safe: one
+// Signer per thread. Throws as sign_bytes; the key must outlive the Signer.
+class Signer {
+ public:
+  Signer(Alg alg, const Jwk& key);
+  ~Signer();
+  Signer(Signer&&) noexcept;
+  Signer& operator=(Signer&&) = delete;
+  Signer(const Signer&) = delete;
+  Signer& operator=(const Signer&) = delete;
+  std::string sign(std::string_view signing_input);
+
+ private:
+  Alg alg_;
+  const Jwk* key_;
+  EVP_PKEY_CTX* prepared_ = nullptr;  // RSA, PSS, ECDSA; null for EdDSA and HMAC (sign_bytes)
+};
+
 // True iff signature is a valid alg signature of signing_input under key. ECDSA: the signature
 // must be exactly 2 * curve size bytes and r, s in [1, n-1]. Throws Error(key_mismatch or
 // weak_key) when the key cannot verify with alg (a policy failure, not a bad signature).

@@ -9,7 +9,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace swapi::server {
 
 // explicit_dir, else $SWAPI_HOME, else $XDG_STATE_HOME/swapi, else $HOME/.local/state/swapi.

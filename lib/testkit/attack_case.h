@@ -36,6 +36,10 @@ struct AttackCase {
   // jku / x5u: the token names a URL on the check's own canary listener; any request the
   // canary receives for this case fails it, whatever the status.
   std::optional<std::string> canary_path;
+  // What the canary answers on canary_path (so a vulnerable target finds a key that verifies
+  // the token): the attacker's JWKS for jku, its PEM certificate for x5u.
+  std::string canary_body;
+  std::string canary_content_type;
 };
 
 }  // namespace swapi::testkit

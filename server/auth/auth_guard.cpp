@@ -9,25 +9,12 @@
 #include "jose/jws.h"
 #include "jose/scopes.h"
 #include "jose/strict_json.h"
+#include "jose/token_validation.h"
 #include "server/web/access_log.h"
 
 namespace swapi::server {
 
 namespace {
-
-// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-bool is_b64token(std::string_view token) {
-  std::size_t end = token.size();
-  while (end > 0 && token[end - 1] == '=') --end;
-  if (end == 0) return false;
-  for (std::size_t i = 0; i < end; ++i) {
-    char c = token[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-              c == '_' || c == '~' || c == '+' || c == '/';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 GuardDecision allow(std::string_view rule) {
   GuardDecision decision;
@@ -152,13 +139,13 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
 }
 
 GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& requirement) {
-  if (token.size() > settings_.max_token_bytes)
-    return refuse(Challenge::Kind::invalid_token, "token_too_large",
-                  "the token is " + std::to_string(token.size()) + " bytes, over the limit of " +
-                      std::to_string(settings_.max_token_bytes));
-  if (!is_b64token(token))
-    return refuse(Challenge::Kind::invalid_token, "malformed",
-                  "the token has characters outside the b64token syntax of RFC 6750 §2.1");
+  // The rules are jose's (jose/token_validation.h), shared with `swapi token verify`; the guard
+  // adds the cache and the refetch around them.
+  try {
+    jose::check_token_syntax(token, settings_.max_token_bytes);
+  } catch (const jose::Error& error) {
+    return refuse(error);
+  }
 
   std::int64_t now = now_();
   const TokenDigest& digest = digest_of(token);
@@ -172,14 +159,12 @@ GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& 
   if (!claims_hold(*verified, now, refusal)) return refusal;
 
   if (requirement.kind == Requirement::Kind::scopes) {
-    std::vector<std::string> missing;
-    for (const auto& scope : requirement.scopes) {
-      if (!verified->has_scope(scope)) missing.push_back(scope);
-    }
-    if (!missing.empty())
-      return refuse(Challenge::Kind::insufficient_scope, "insufficient_scope",
-                    "the token lacks scope " + jose::join_scopes(missing) + " (from scope, scp or permissions)",
+    std::string missing =
+        jose::missing_scopes(requirement.scopes, [&](std::string_view scope) { return verified->has_scope(scope); });
+    if (!missing.empty()) {
+      return refuse(Challenge::Kind::insufficient_scope, "insufficient_scope", jose::insufficient_scope_detail(missing),
                     jose::join_scopes(requirement.scopes));
+    }
   }
   return allow("ok");
 }
@@ -187,11 +172,12 @@ GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& 
 std::shared_ptr<const VerifiedToken> AuthGuard::verify(std::string_view token, const TokenDigest& digest,
                                                        std::int64_t now, GuardDecision& refusal) {
   std::shared_ptr<const KeySet> set = keys_->current();
-  std::optional<jose::VerifiedJws> jws;
+  std::optional<jose::SignedClaims> jws;
   for (bool retried = false; !jws;) {
     try {
       verifications_.fetch_add(1, std::memory_order_relaxed);
-      jws = jose::verify_compact(token, set->keys, set->algs);
+      // Signature, then the claims as a strict JSON object (RFC 7519 §7.2 step 10).
+      jws = jose::verify_signed_claims(token, set->keys, set->algs);
     } catch (const jose::Error& error) {
       // An unknown kid may be a key the issuer just rotated in, and an empty set (a JWKS URL
       // unreachable so far) knows no alg at all: one refetch (rate-limited by the source),
@@ -212,13 +198,7 @@ std::shared_ptr<const VerifiedToken> AuthGuard::verify(std::string_view token, c
   }
 
   auto verified = std::make_shared<VerifiedToken>();
-  try {
-    // RFC 7519 §7.2 step 10: the claims are a JSON object, duplicate names refused.
-    verified->claims = jose::parse_strict_object(jws->payload, "payload");
-  } catch (const jose::Error& error) {
-    refusal = refuse(error);
-    return nullptr;
-  }
+  verified->claims = std::move(jws->claims);
   verified->header = std::move(jws->header);
   for (const auto& scope : jose::extract_scopes(verified->claims)) verified->scopes.push_back(scope);  // set: sorted
   try {

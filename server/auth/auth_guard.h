@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "jose/claims.h"
+#include "jose/token_validation.h"
 #include "server/auth/auth_challenge.h"
 #include "server/auth/auth_policy.h"
 #include "server/auth/key_source.h"
@@ -34,7 +35,7 @@ struct GuardSettings {
   // header line over 8192 bytes itself (400, before any handler), so with "Authorization:
   // Bearer " in front a limit of 8192 could never be reached; at 8000 an oversized token gets
   // the precise 401 token_too_large, and only lines past httplib's cap get its plain 400.
-  std::size_t max_token_bytes = 8000;
+  std::size_t max_token_bytes = jose::kDefaultMaxTokenBytes;
   TokenCacheLimits cache;
 };
 

@@ -15,7 +15,8 @@ AuthIdentity effective_identity(const ServeOptions& options, const std::string& 
 
 std::unique_ptr<AuthGuard> make_auth_guard(const ServeOptions& options, const AuthIdentity& identity,
                                            const std::vector<jose::Jwk>& local_public_keys, const LogSink& log,
-                                           std::function<std::int64_t()> now) {
+                                           std::function<std::int64_t()> now,
+                                           std::shared_ptr<LocalKeySource>* local_source) {
   AlgPolicy algs{parse_alg_list(options.algs)};
   AuthPolicy policy(options.public_paths);
   if (!options.policy_file.empty()) policy.load_file(options.policy_file);
@@ -33,7 +34,9 @@ std::unique_ptr<AuthGuard> make_auth_guard(const ServeOptions& options, const Au
   } else if (!options.jwks_file.empty()) {
     keys = make_jwks_file_source(options.jwks_file, algs, log);
   } else {
-    keys = make_local_key_source(local_public_keys, algs, log);
+    std::shared_ptr<LocalKeySource> local = make_local_key_source(local_public_keys, algs, log);
+    if (local_source) *local_source = local;
+    keys = std::move(local);
   }
 
   GuardSettings settings;

@@ -145,12 +145,31 @@ bool same_keys(const KeySet& a, const KeySet& b) {
 StaticKeySource::StaticKeySource(KeySet set, std::string description)
     : set_(std::make_shared<const KeySet>(std::move(set))), description_(std::move(description)) {}
 
-std::unique_ptr<KeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
-                                                 const LogSink& log) {
-  KeySetBuild build = build_key_set(std::move(public_keys), policy, false, 1);
-  for (const auto& why : build.skipped) log("swapi serve: local keyset: skipped " + why);
-  std::string description = describe_set("local keyset", build.set);
-  return std::make_unique<StaticKeySource>(std::move(build.set), std::move(description));
+LocalKeySource::LocalKeySource(std::vector<jose::Jwk> public_keys, AlgPolicy policy, LogSink log)
+    : policy_(std::move(policy)), log_(std::move(log)) {
+  replace(std::move(public_keys));
+}
+
+std::shared_ptr<const KeySet> LocalKeySource::current() const {
+  std::lock_guard lock(mutex_);
+  return set_;
+}
+
+std::string LocalKeySource::describe() const { return describe_set("local keyset", *current()); }
+
+void LocalKeySource::replace(std::vector<jose::Jwk> public_keys) {
+  std::uint64_t next = generation_.load(std::memory_order_acquire) + 1;
+  KeySetBuild build = build_key_set(std::move(public_keys), policy_, false, next);
+  for (const auto& why : build.skipped) log_("swapi serve: local keyset: skipped " + why);
+  auto set = std::make_shared<const KeySet>(std::move(build.set));
+  std::lock_guard lock(mutex_);
+  set_ = std::move(set);
+  generation_.store(next, std::memory_order_release);
+}
+
+std::unique_ptr<LocalKeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
+                                                      const LogSink& log) {
+  return std::make_unique<LocalKeySource>(std::move(public_keys), policy, log);
 }
 
 std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const AlgPolicy& policy,

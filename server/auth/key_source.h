@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,9 +87,28 @@ class StaticKeySource : public KeySource {
   std::string description_;
 };
 
-// The local keyset's published keys (LocalIssuer::public_keys()).
-std::unique_ptr<KeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
-                                                 const LogSink& log);
+// The local keyset's published keys (LocalIssuer::public_keys()). replace() swaps in a new
+// set when `swapi keys` edited the keyset (DESIGN.md "Keys"): requests that already hold the
+// old set finish with it, later ones see the new one, and the new generation makes the token
+// cache forget verdicts reached with the old keys (a retired key's tokens stop at once).
+class LocalKeySource : public KeySource {
+ public:
+  LocalKeySource(std::vector<jose::Jwk> public_keys, AlgPolicy policy, LogSink log);
+  std::shared_ptr<const KeySet> current() const override;
+  std::uint64_t generation() const noexcept override { return generation_.load(std::memory_order_acquire); }
+  std::string describe() const override;
+  void replace(std::vector<jose::Jwk> public_keys);
+
+ private:
+  AlgPolicy policy_;
+  LogSink log_;
+  mutable std::mutex mutex_;  // guards set_
+  std::shared_ptr<const KeySet> set_;
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+std::unique_ptr<LocalKeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
+                                                      const LogSink& log);
 
 // --jwks-file: parsed with jose::parse_jwks; each skipped key is reported on `log`
 // ("swapi serve: --jwks-file F: skipped key 2 (kid "x"): why"); oct keys are accepted here

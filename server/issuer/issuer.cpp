@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 
 #include "base/diagnostic.h"
 #include "jose/alg.h"
@@ -13,6 +14,7 @@
 #include "server/issuer/token_request.h"
 #include "server/web/base_url.h"
 #include "server/web/json_response.h"
+#include "state/keyset_watch.h"
 
 namespace swapi::server {
 
@@ -94,16 +96,33 @@ std::int64_t system_unix_time() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// One loaded keyset and what is derived from it, replaced as a whole when the file changes,
+// so a request sees one consistent set.
+struct KeysSnapshot {
+  std::shared_ptr<const Keyset> keyset;
+  std::vector<jose::Jwk> public_keys;
+  std::string jwks_body;  // serialised once per keyset, not per request
+
+  explicit KeysSnapshot(Keyset loaded)
+      : keyset(std::make_shared<const Keyset>(std::move(loaded))),
+        public_keys(keyset->published_public_keys()),
+        jwks_body(jose::to_jwks(public_keys, /*include_private=*/false).dump()) {}
+};
+
 struct LocalIssuer::Impl {
   std::string issuer;
   std::vector<std::string> audiences;
   std::string state_dir;
   UnixClock clock;
-  Keyset keyset;
   ClientRegistry clients;
-  std::vector<jose::Jwk> public_keys;
-  std::string jwks_body;  // serialised once: it cannot change while we run
+  std::optional<KeysetWatch> watch;
+  mutable std::mutex keys_mutex;  // guards keys (the pointer; the snapshot is immutable)
+  std::shared_ptr<const KeysSnapshot> keys;
 
+  std::shared_ptr<const KeysSnapshot> current_keys() const {
+    std::lock_guard lock(keys_mutex);
+    return keys;
+  }
   nlohmann::json discovery(const std::string& base_url) const;
   void token(const httplib::Request& request, httplib::Response& response) const;
 };
@@ -120,12 +139,12 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   // Parse --client before touching the disk, so a typo costs no key generation.
   ClientRegistry extra;
   add_command_line_clients(extra, options, log);
-  self.keyset = open_keyset(self.state_dir, self.clock(), log);
+  // The watch first: an edit between it and the read below is seen by the first poll.
+  self.watch.emplace(self.state_dir);
+  self.keys = std::make_shared<const KeysSnapshot>(open_keyset(self.state_dir, self.clock(), log));
   self.clients = open_clients(self.state_dir, log);
   for (const auto& client : extra.clients()) self.clients.put(client);
   record_defaults(self.state_dir, {self.issuer, self.audiences, {}, {}}, log);
-  self.public_keys = self.keyset.published_public_keys();
-  self.jwks_body = jose::to_jwks(self.public_keys, /*include_private=*/false).dump();
 }
 
 LocalIssuer::~LocalIssuer() = default;
@@ -134,8 +153,37 @@ const std::string& LocalIssuer::issuer() const { return impl_->issuer; }
 const std::vector<std::string>& LocalIssuer::audiences() const { return impl_->audiences; }
 const std::string& LocalIssuer::state_dir() const { return impl_->state_dir; }
 const ClientRegistry& LocalIssuer::clients() const { return impl_->clients; }
-const Keyset& LocalIssuer::keyset() const { return impl_->keyset; }
-const std::vector<jose::Jwk>& LocalIssuer::public_keys() const { return impl_->public_keys; }
+std::shared_ptr<const Keyset> LocalIssuer::keyset() const { return impl_->current_keys()->keyset; }
+std::vector<jose::Jwk> LocalIssuer::public_keys() const { return impl_->current_keys()->public_keys; }
+
+std::optional<std::vector<jose::Jwk>> LocalIssuer::reload_if_changed(
+    const std::function<void(const std::string&)>& log) {
+  auto& self = *impl_;
+  std::optional<Keyset> changed;
+  try {
+    changed = self.watch->poll();
+  } catch (const base::Diagnostic& error) {
+    log("swapi serve: " + error.what_failed + ": " + error.why + "; keeping the keys loaded before");
+    return std::nullopt;
+  } catch (const std::exception& error) {  // runs on the reloader thread: nothing may escape
+    log("swapi serve: keyset reload failed: " + std::string(error.what()) + "; keeping the keys loaded before");
+    return std::nullopt;
+  }
+  // A new file with the same keys (our own first write, a `keys` edit that changed nothing)
+  // is no change: the token cache keeps its verdicts.
+  if (!changed || changed->to_json() == self.current_keys()->keyset->to_json()) return std::nullopt;
+  auto next = std::make_shared<const KeysSnapshot>(std::move(*changed));
+  std::string kids;
+  for (const auto& stored : next->keyset->keys()) kids += (kids.empty() ? "" : ", ") + stored.key.kid;
+  std::size_t count = next->keyset->keys().size();
+  log("swapi serve: keyset changed: " + std::to_string(count) + (count == 1 ? " key (" : " keys (") + kids +
+      "), active " + next->keyset->active().key.kid);
+  {
+    std::lock_guard lock(self.keys_mutex);
+    self.keys = next;
+  }
+  return next->public_keys;
+}
 
 std::vector<BannerLine> LocalIssuer::token_help(const std::string& base_url) const {
   const Client* client = impl_->clients.find(kDefaultClientId);
@@ -173,7 +221,7 @@ std::vector<BannerLine> LocalIssuer::token_help(const std::string& base_url) con
 nlohmann::json LocalIssuer::Impl::discovery(const std::string& base_url) const {
   // OpenID Connect Discovery 1.0 §3 / RFC 8414 §2. We issue access tokens only; the
   // id_token member is REQUIRED by OIDC, so it names the algorithm our tokens are signed with.
-  std::string alg(jose::alg_name(*keyset.active().key.alg));
+  std::string alg(jose::alg_name(*current_keys()->keyset->active().key.alg));
   return {
       {"issuer", issuer},
       {"jwks_uri", base_url + "/.well-known/jwks.json"},
@@ -191,7 +239,8 @@ nlohmann::json LocalIssuer::Impl::discovery(const std::string& base_url) const {
 void LocalIssuer::Impl::token(const httplib::Request& request, httplib::Response& response) const {
   auto parsed = parse_token_request(request);
   if (auto* error = std::get_if<OAuthError>(&parsed)) return set_oauth_error(response, *error);
-  TokenGrantContext context{issuer, audiences, clients, keyset.active().key, kIssuedTokenLifetimeSeconds};
+  auto snapshot = current_keys();  // holds the signing key for this request
+  TokenGrantContext context{issuer, audiences, clients, snapshot->keyset->active().key, kIssuedTokenLifetimeSeconds};
   auto granted = grant_token(std::get<TokenRequest>(parsed), context, clock());
   if (auto* error = std::get_if<OAuthError>(&granted)) return set_oauth_error(response, *error);
   set_token_response(response, std::get<nlohmann::json>(granted));
@@ -201,7 +250,7 @@ void LocalIssuer::register_routes(httplib::Server& http, std::string scheme, std
   const Impl* self = impl_.get();
   http.Get("/.well-known/jwks.json", [self](const httplib::Request&, httplib::Response& response) {
     response.set_header("Cache-Control", kPublicCacheControl);
-    response.set_content(self->jwks_body, "application/json");
+    response.set_content(self->current_keys()->jwks_body, "application/json");
   });
   http.Get("/.well-known/openid-configuration",
            [self, scheme, fallback_host](const httplib::Request& request, httplib::Response& response) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,12 +83,18 @@ class LocalIssuer {
   const std::string& state_dir() const;
   // The clients POST /oauth/token accepts (stored ones plus --client), e.g. for the banner.
   const ClientRegistry& clients() const;
-  // The keyset as loaded at start (`swapi keys` edits take effect on the next start).
-  const Keyset& keyset() const;
+  // The keyset in use now (a snapshot: `swapi keys` edits replace it, see reload_if_changed).
+  std::shared_ptr<const Keyset> keyset() const;
 
   // Every published key (active, retired and published ones), public parts only, never oct
   // (HMAC) keys. The resource server verifies against these by default.
-  const std::vector<jose::Jwk>& public_keys() const;
+  std::vector<jose::Jwk> public_keys() const;
+
+  // DESIGN.md "Keys": when `swapi keys` changed the keyset file, re-reads it (under the
+  // state-dir lock) and from then on publishes and signs with the new set. Returns the new
+  // public keys for the resource server to trust, or nullopt when nothing changed. A changed
+  // file that cannot be loaded is reported on `log` once and the last good set stays.
+  std::optional<std::vector<jose::Jwk>> reload_if_changed(const std::function<void(const std::string&)>& log);
 
   // The banner's help for getting a token as the default client, which never contains the
   // secret: where it is ("client: swapi-cli, secret in '<state>/clients.json'") and a

@@ -83,13 +83,49 @@ TEST_CASE("option values are validated before the server starts") {
   CHECK(r.err.find("excludes") != std::string::npos);
 }
 
-TEST_CASE("serve --help and man/swapi-serve.1 document the same options") {
-  auto help = run_cli({"serve", "--help"});
-  REQUIRE(help.code == 0);
-  auto from_help = long_options(help.out, "-");
-  auto from_man = long_options(slurp(SWAPI_SOURCE_DIR "/man/swapi-serve.1"), "\\\\-");
-  from_help.erase("help");
-  CHECK(from_help.size() > 20);
-  for (const auto& option : from_help) CHECK_MESSAGE(from_man.count(option), "--" << option << " is not in man/swapi-serve.1");
-  for (const auto& option : from_man) CHECK_MESSAGE(from_help.count(option), "man page documents --" << option << " which serve --help lacks");
+namespace {
+
+// The subcommands a --help lists under "Subcommands:" (CLI11's layout).
+std::vector<std::string> subcommands_in(const std::string& help) {
+  std::vector<std::string> names;
+  auto at = help.find("\nSubcommands:\n");
+  if (at == std::string::npos) return names;
+  std::istringstream lines(help.substr(at + 14));
+  for (std::string line; std::getline(lines, line) && !line.empty();) {
+    std::istringstream words(line);
+    std::string name;
+    if (words >> name) names.push_back(name);
+  }
+  return names;
 }
+
+// Every option of `swapi <command>` and of each of its subcommands (their --help) against the
+// options man/swapi-<command>.1 documents, both ways; and every subcommand named in the page.
+void check_man_page(const std::string& command, std::size_t at_least) {
+  auto help = run_cli({command, "--help"});
+  REQUIRE(help.code == 0);
+  std::set<std::string> from_help = long_options(help.out, "-");
+  std::string page = slurp(SWAPI_SOURCE_DIR "/man/swapi-" + command + ".1");
+  for (const auto& sub : subcommands_in(help.out)) {
+    auto sub_help = run_cli({command, sub, "--help"});
+    REQUIRE(sub_help.code == 0);
+    for (const auto& option : long_options(sub_help.out, "-")) from_help.insert(option);
+    CHECK_MESSAGE(page.find("swapi " + command + " " + sub) != std::string::npos,
+                  "man/swapi-" << command << ".1 does not show 'swapi " << command << " " << sub << "'");
+  }
+  auto from_man = long_options(page, "\\\\-");
+  from_help.erase("help");
+  CHECK(from_help.size() >= at_least);
+  for (const auto& option : from_help)
+    CHECK_MESSAGE(from_man.count(option), "--" << option << " is not in man/swapi-" << command << ".1");
+  for (const auto& option : from_man)
+    CHECK_MESSAGE(from_help.count(option), "man page documents --" << option << " which " << command << " --help lacks");
+}
+
+}  // namespace
+
+TEST_CASE("serve --help and man/swapi-serve.1 document the same options") { check_man_page("serve", 20); }
+TEST_CASE("keys --help and man/swapi-keys.1 document the same options") { check_man_page("keys", 7); }
+TEST_CASE("token --help and man/swapi-token.1 document the same options") { check_man_page("token", 19); }
+TEST_CASE("call --help and man/swapi-call.1 document the same options") { check_man_page("call", 15); }
+TEST_CASE("check --help and man/swapi-check.1 document the same options") { check_man_page("check", 13); }

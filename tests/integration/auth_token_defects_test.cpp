@@ -4,10 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include <nlohmann/json.hpp>
-#include <openssl/x509.h>
 
 #include "tests/integration/auth_test_server.h"
 
@@ -51,15 +51,6 @@ jose::Jwk hmac_secret(std::string bytes) {
   return key;
 }
 
-std::string der_of(const jose::Jwk& key) {
-  unsigned char* der = nullptr;
-  int length = i2d_PUBKEY(key.pkey.get(), &der);
-  REQUIRE(length > 0);
-  std::string bytes(reinterpret_cast<char*>(der), static_cast<std::size_t>(length));
-  OPENSSL_free(der);
-  return bytes;
-}
-
 nlohmann::json claims_with(const std::string& name, const nlohmann::json& value) {
   auto claims = good_claims(kIssuer, unix_now());
   if (value.is_null()) {
@@ -75,13 +66,14 @@ nlohmann::json claims_with(const std::string& name, const nlohmann::json& value)
 TEST_CASE("auth token: two or four segments are malformed") {
   AuthServer server;
   std::string token = good_token();
-  expect_refused(server, token.substr(0, token.rfind('.')), "malformed");
+  expect_refused(server, defect_token("malformed-two-segments", kIssuer), "malformed");
   expect_refused(server, token + ".AAAA", "malformed");
   expect_refused(server, "abc", "malformed");
 }
 
 TEST_CASE("auth token: base64url padding is refused") {
   AuthServer server;
+  expect_refused(server, defect_token("padded-base64", kIssuer), "malformed");  // signed as sent
   expect_refused(server, good_token() + "=", "malformed");  // b64token allows it at the end; base64url does not
   std::string token = good_token();
   token.insert(token.find('.'), "=");  // padding inside: not even b64token
@@ -103,26 +95,29 @@ TEST_CASE("auth token: duplicate JSON members in header or payload are refused")
   AuthServer server;
   std::string header = R"({"alg":"RS256","typ":"JWT","kid":")" + rsa_key().kid + R"(","kid":")" + rsa_key().kid + "\"}";
   expect_refused(server, sign_raw(header, claims_text(), rsa_key(), jose::Alg::RS256), "malformed");
-  std::string claims = claims_text();
-  claims.insert(claims.size() - 1, R"(,"iss":"https://evil.test/")");
-  expect_refused(server, sign_raw(header_text(), claims, rsa_key(), jose::Alg::RS256), "malformed");
+  expect_refused(server, defect_token("duplicate-claims", kIssuer), "malformed");  // exp twice
 }
 
 TEST_CASE("auth token: a header or payload that is not a JSON object is refused") {
   AuthServer server;
   expect_refused(server, sign_raw("[1]", claims_text(), rsa_key(), jose::Alg::RS256), "malformed");
   expect_refused(server, sign_raw(header_text(), "\"just a string\"", rsa_key(), jose::Alg::RS256), "malformed");
+  expect_refused(server, defect_token("malformed-header-not-json", kIssuer), "malformed");
+  expect_refused(server, defect_token("malformed-payload-not-json", kIssuer), "malformed");
 }
 
-TEST_CASE("auth token: alg none is never accepted, in any spelling") {
+TEST_CASE("auth token: alg none is never accepted, in any spelling, with or without kid") {
   AuthServer server;
-  for (const char* alg : {"none", "None", "NONE", "nOnE"}) {
-    std::string token = b64(nlohmann::json{{"alg", alg}, {"typ", "JWT"}}.dump()) + "." + b64(claims_text()) + ".";
-    auto res = server.get_with_token("/api/films/1/", token);
+  auto cases = defect_cases("alg-none", kIssuer);
+  CHECK(cases.size() == 8);
+  for (const auto& attack : cases) {
+    CAPTURE(attack.name);
+    std::string alg = jose::parse_compact(attack.credentials.token).header["alg"];
+    auto res = server.get_with_token("/api/films/1/", attack.credentials.token);
     REQUIRE(res);
     CHECK(res->status == 401);
     CHECK(description_of(res->get_header_value("WWW-Authenticate")) ==
-          std::string("alg_not_allowed: alg '") + alg + "' (an unsigned token) is never accepted");
+          "alg_not_allowed: alg '" + alg + "' (an unsigned token) is never accepted");
   }
 }
 
@@ -131,24 +126,35 @@ TEST_CASE("auth token: an alg outside the allow-list is refused") {
   expect_refused(server, mint(ec_key(), good_claims(kIssuer, unix_now())), "alg_not_allowed");
 }
 
-TEST_CASE("auth token: HS256 signed with the server's RSA public key (PEM, DER, n) is refused") {
+TEST_CASE("auth token: HS256 signed with the server's RSA public key (SPKI/PKCS#1 PEM, DER, JWK, n) is refused") {
+  // The catalogue's forms (PEM with and without the final newline, DER, the JWK text), each
+  // with and without kid, plus the raw modulus.
+  std::vector<std::pair<std::string, std::string>> tokens;  // case, token
+  for (const auto& attack : defect_cases("hs256-with-public-key", kIssuer)) tokens.emplace_back(attack.name, attack.credentials.token);
+  CHECK(tokens.size() == 12);
   auto pub = jose::public_part(rsa_key());
   std::string n = *jose::base64url_decode(jose::to_json(pub, false)["n"].get<std::string>());
-  std::vector<std::string> secrets = {jose::export_pem(pub, false), der_of(pub), n};
   nlohmann::json header = {{"alg", "HS256"}, {"typ", "JWT"}, {"kid", rsa_key().kid}};
+  tokens.emplace_back("n-kid", jose::sign_compact(header, claims_text(), hmac_secret(n)));
 
   AuthServer server;  // default allow-list: RS256 only
-  for (const auto& secret : secrets)
-    expect_refused(server, jose::sign_compact(header, claims_text(), hmac_secret(secret)), "alg_not_allowed");
+  for (const auto& [name, token] : tokens) {
+    CAPTURE(name);
+    expect_refused(server, token, "alg_not_allowed");
+  }
 
   // Even with HS256 allowed explicitly, an RSA key is never an HMAC secret.
   AuthServer permissive({rsa_key()}, {"--alg", "RS256,HS256"});
-  for (const auto& secret : secrets) {
-    auto res = permissive.get_with_token("/api/films/1/", jose::sign_compact(header, claims_text(), hmac_secret(secret)));
+  for (const auto& [name, token] : tokens) {
+    CAPTURE(name);
+    auto res = permissive.get_with_token("/api/films/1/", token);
     REQUIRE(res);
     CHECK(res->status == 401);
-    CHECK(description_of(res->get_header_value("WWW-Authenticate")) ==
-          "key_mismatch: key '" + rsa_key().kid + "' cannot verify HS256: HS256 needs an oct (HMAC secret) key, the key is RSA");
+    std::string expected = name.ends_with("-nokid")
+                               ? "no_matching_key: token has no kid and no trusted key fits HS256"
+                               : "key_mismatch: key '" + rsa_key().kid +
+                                     "' cannot verify HS256: HS256 needs an oct (HMAC secret) key, the key is RSA";
+    CHECK(description_of(res->get_header_value("WWW-Authenticate")) == expected);
   }
 }
 
@@ -158,25 +164,31 @@ TEST_CASE("auth token: HS256 works with an HMAC secret configured in a JWKS file
   expect_refused(server, good_token("read:films", rsa_key()), "alg_not_allowed");
 }
 
-TEST_CASE("auth token: an embedded jwk is never trusted") {
+TEST_CASE("auth token: an embedded jwk or x5c certificate is never trusted") {
   AuthServer server;
+  // The catalogue's attacker key names the trusted kid (or none, and the one trusted key is
+  // chosen): either way the attacker's signature fails on the trusted key.
+  for (const char* name : {"embedded-jwk-kid", "embedded-jwk-nokid", "x5c"}) {
+    CAPTURE(name);
+    expect_refused(server, defect_token(name, kIssuer), "bad_signature");
+  }
+  // An attacker key under its own kid names no trusted key.
   const jose::Jwk& attacker = other_rsa_key();
   nlohmann::json embedded = jose::to_json(jose::public_part(attacker), false);
   expect_refused(server, mint(attacker, good_claims(kIssuer, unix_now()), {{"jwk", embedded}}), "unknown_kid");
-  // Without a kid the one trusted key is chosen, and the attacker's signature fails on it.
-  expect_refused(server, mint(attacker, good_claims(kIssuer, unix_now()), {{"jwk", embedded}, {"kid", nullptr}}), "bad_signature");
-  nlohmann::json x5c = nlohmann::json::array({"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"});
-  expect_refused(server, mint(attacker, good_claims(kIssuer, unix_now()), {{"x5c", x5c}}), "unknown_kid");
 }
 
 TEST_CASE("auth token: jku and x5u are never fetched") {
-  // The attacker's server publishes the attacker's key and counts every request.
+  // The attacker's server publishes what the catalogue's cases need (the attacker's JWKS, its
+  // certificate) and counts every request.
   std::atomic<int> requests{0};
   const jose::Jwk& attacker = other_rsa_key();
+  std::map<std::string, std::string> served;
   httplib::Server evil;
-  evil.Get(".*", [&](const httplib::Request&, httplib::Response& response) {
+  evil.Get(".*", [&](const httplib::Request& request, httplib::Response& response) {
     ++requests;
-    response.set_content(jwks_text({attacker}), "application/json");
+    auto found = served.find(request.path);
+    response.set_content(found != served.end() ? found->second : jwks_text({attacker}), "application/json");
   });
   int port = evil.bind_to_any_port("127.0.0.1");
   std::thread thread([&] { evil.listen_after_bind(); });
@@ -190,7 +202,16 @@ TEST_CASE("auth token: jku and x5u are never fetched") {
   } stop{evil, thread};
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/jwks.json";
 
+  std::string canary = "http://127.0.0.1:" + std::to_string(port);
+  std::vector<swapi::testkit::AttackCase> cases = defect_cases("jku", kIssuer, unix_now(), rsa_key(), canary);
+  for (auto& attack : defect_cases("x5u", kIssuer, unix_now(), rsa_key(), canary)) cases.push_back(attack);
+  for (const auto& attack : cases) served[*attack.canary_path] = attack.canary_body;
+
   AuthServer server;
+  for (const auto& attack : cases) {
+    CAPTURE(attack.name);
+    expect_refused(server, attack.credentials.token, "bad_signature");
+  }
   expect_refused(server, mint(attacker, good_claims(kIssuer, unix_now()), {{"jku", url}}), "unknown_kid");
   expect_refused(server, mint(attacker, good_claims(kIssuer, unix_now()), {{"x5u", url}}), "unknown_kid");
   expect_refused(server, mint(attacker, good_claims(kIssuer, unix_now()), {{"jku", url}, {"kid", nullptr}}), "bad_signature");
@@ -199,38 +220,44 @@ TEST_CASE("auth token: jku and x5u are never fetched") {
 
 TEST_CASE("auth token: a crit header is refused") {
   AuthServer server;
-  expect_refused(server, mint(rsa_key(), good_claims(kIssuer, unix_now()), {{"crit", {"exp"}}}), "crit_unsupported");
+  for (const auto& attack : defect_cases("crit", kIssuer)) {
+    CAPTURE(attack.name);
+    expect_refused(server, attack.credentials.token, "crit_unsupported");
+  }
 }
 
 TEST_CASE("auth token: an unknown kid is refused") {
   AuthServer server;
-  expect_refused(server, mint(rsa_key(), good_claims(kIssuer, unix_now()), {{"kid", "no-such-key"}}), "unknown_kid");
+  expect_refused(server, defect_token("unknown-kid", kIssuer), "unknown_kid");
 }
 
 TEST_CASE("auth token: signed by the wrong key under a trusted kid: bad signature") {
   AuthServer server;
-  expect_refused(server, mint(other_rsa_key(), good_claims(kIssuer, unix_now()), {{"kid", rsa_key().kid}}), "bad_signature");
+  expect_refused(server, defect_token("wrong-key", kIssuer), "bad_signature");
 }
 
 TEST_CASE("auth token: expired") {
   AuthServer server;
+  expect_refused(server, defect_token("expired", kIssuer), "expired");
   expect_refused(server, mint(rsa_key(), claims_with("exp", unix_now() - 60)), "expired");
 }
 
 TEST_CASE("auth token: exp is required unless --no-require-exp") {
   AuthServer server;
-  expect_refused(server, mint(rsa_key(), claims_with("exp", nullptr)), "missing_exp");
+  expect_refused(server, defect_token("no-exp", kIssuer), "missing_exp");
   AuthServer lenient({rsa_key()}, {"--no-require-exp"});
-  expect_accepted(lenient, mint(rsa_key(), claims_with("exp", nullptr)));
+  expect_accepted(lenient, defect_token("no-exp", kIssuer));
 }
 
 TEST_CASE("auth token: nbf in the future") {
   AuthServer server;
+  expect_refused(server, defect_token("not-yet-valid", kIssuer), "not_yet_valid");
   expect_refused(server, mint(rsa_key(), claims_with("nbf", unix_now() + 60)), "not_yet_valid");
 }
 
 TEST_CASE("auth token: iat in the future") {
   AuthServer server;
+  expect_refused(server, defect_token("issued-in-future", kIssuer), "issued_in_future");
   expect_refused(server, mint(rsa_key(), claims_with("iat", unix_now() + 60)), "issued_in_future");
 }
 
@@ -251,15 +278,15 @@ TEST_CASE("auth token: --leeway widens the window") {
 
 TEST_CASE("auth token: wrong iss, including the trailing-slash variant") {
   AuthServer server;
-  expect_refused(server, mint(rsa_key(), claims_with("iss", "https://evil.test/")), "wrong_iss");
-  expect_refused(server, mint(rsa_key(), claims_with("iss", "https://issuer.test")), "wrong_iss");
+  expect_refused(server, defect_token("wrong-iss", kIssuer), "wrong_iss");
+  expect_refused(server, defect_token("iss-slash", kIssuer), "wrong_iss");  // https://issuer.test
   expect_refused(server, mint(rsa_key(), claims_with("iss", nullptr)), "wrong_iss");
 }
 
 TEST_CASE("auth token: wrong aud") {
   AuthServer server;
-  expect_refused(server, mint(rsa_key(), claims_with("aud", "https://other.api")), "wrong_aud");
-  expect_refused(server, mint(rsa_key(), claims_with("aud", nullptr)), "wrong_aud");
+  expect_refused(server, defect_token("wrong-aud", kIssuer), "wrong_aud");
+  expect_refused(server, defect_token("no-aud", kIssuer), "wrong_aud");
 }
 
 TEST_CASE("auth token: an aud array containing our audience is accepted") {

@@ -113,7 +113,7 @@ TEST_CASE("auth http: --allow-query-token accepts the query form, but not both f
 
 TEST_CASE("auth http: a bad token: 401 with error=invalid_token, the rule and the same reason in the body") {
   AuthServer server;
-  auto res = server.get_with_token("/api/films/1/", tamper_signature(good_token()));
+  auto res = server.get_with_token("/api/films/1/", defect_token("bad-signature", kIssuer));
   REQUIRE(res);
   CHECK(res->status == 401);
   // RFC 6750 §3 allows no '"' in error_description: the kid's quotes become apostrophes.
@@ -135,7 +135,7 @@ TEST_CASE("auth http: the loopback flavor answers in LoopBack's error shape") {
   CHECK(res->status == 401);
   CHECK(nlohmann::json::parse(res->body) ==
         nlohmann::json::parse(R"({"error":{"statusCode":401,"name":"Error","message":"Authorization Required","code":"AUTHORIZATION_REQUIRED"}})"));
-  res = server.get_with_token("/api/films/1", tamper_signature(good_token()));
+  res = server.get_with_token("/api/films/1", defect_token("bad-signature", kIssuer));
   REQUIRE(res);
   auto error = nlohmann::json::parse(res->body)["error"];
   CHECK(error["statusCode"] == 401);

@@ -25,7 +25,7 @@ TEST_CASE("state write: a file that cannot be flushed is refused and the old one
   FailingFsync failing(&replace_state_fsync_for_testing, fsync_failing_on_files);
   try {
     write_private_file(path, "new", "clients");
-    FAIL("expected base::Diagnostic");
+    FAIL("expected swapi::base::Diagnostic");
   } catch (const swapi::base::Diagnostic& error) {
     CHECK(error.what_failed == "clients " + path);
     CHECK(error.why == "cannot write: Input/output error");

@@ -1,7 +1,9 @@
 #pragma once
-// Test support for the auth tests (unit and integration): keys generated once per run, tokens
-// minted with jose::sign_compact, and hand-built defective tokens.
+// Test support for the auth tests (unit and integration): keys generated once per run, good
+// tokens minted with jose::sign_compact, and the defective ones taken from the defect catalogue
+// (lib/testkit), the one list `swapi check` and `swapi token mint --defect` use too.
 #include <chrono>
+#include <stdexcept>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,6 +15,7 @@
 #include "jose/jwk.h"
 #include "jose/jws.h"
 #include "jose/keygen.h"
+#include "testkit/defect_catalogue.h"
 
 namespace swapi::test {
 
@@ -54,17 +57,42 @@ inline std::string mint(const jose::Jwk& key, const nlohmann::json& claims, cons
 
 inline std::string b64(std::string_view bytes) { return jose::base64url_encode(bytes); }
 
-// header.payload.signature from raw texts (for defects sign_compact would not produce).
+// Segments encoded as given: for bytes no signer would produce (a number beyond double range).
 inline std::string raw_token(std::string_view header, std::string_view payload, std::string_view signature) {
   return b64(header) + "." + b64(payload) + "." + b64(signature);
 }
 
-// The token with the last character of its signature changed: a bad signature, same structure.
-inline std::string tamper_signature(std::string token) {
-  // Change a character well inside the signature so the base64url stays canonical.
-  std::size_t at = token.rfind('.') + 5;
-  token[at] = token[at] == 'A' ? 'B' : 'A';
-  return token;
+// The catalogue's cases of `defect` for a server that trusts `key` (and only it) with this
+// issuer and kTestAudience, for a route needing read:films. canary: where jku/x5u point.
+inline std::vector<testkit::AttackCase> defect_cases(const std::string& defect, const std::string& issuer,
+                                                     std::int64_t now = unix_now(), const jose::Jwk& key = rsa_key(),
+                                                     const std::string& canary = {}) {
+  testkit::CaseContext context;
+  context.signing_key = key;
+  context.issuer = issuer;
+  context.audience = std::string(kTestAudience);
+  context.subject = "tester";
+  context.scopes = {"read:films"};
+  context.now = now;
+  context.trusted_public_keys = {jose::public_part(key)};
+  context.canary_base_url = canary;
+  const testkit::Defect* found = testkit::find_defect(defect);
+  if (!found) throw std::invalid_argument("no defect " + defect);
+  return testkit::cases_for(*found, context);
+}
+
+// The token of one case: "bad-signature", "alg-none-upper-kid" (the defect is the longest
+// catalogue name the case name starts with).
+inline std::string defect_token(const std::string& name, const std::string& issuer, std::int64_t now = unix_now(),
+                                const jose::Jwk& key = rsa_key()) {
+  std::string defect;
+  for (const auto& entry : testkit::defect_catalogue()) {
+    std::string candidate(entry.name);
+    if ((name == candidate || name.starts_with(candidate + "-")) && candidate.size() > defect.size()) defect = candidate;
+  }
+  for (const auto& attack : defect_cases(defect, issuer, now, key))
+    if (attack.name == name) return attack.credentials.token;
+  throw std::invalid_argument("no catalogue case " + name);
 }
 
 }  // namespace swapi::test

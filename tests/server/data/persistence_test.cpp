@@ -151,7 +151,7 @@ TEST_CASE("persistence: a directory is not a persist file") {
   Store store;
   try {
     attach_persistence(store, dir.path().string(), {});
-    FAIL("expected base::Diagnostic");
+    FAIL("expected swapi::base::Diagnostic");
   } catch (const swapi::base::Diagnostic& e) {
     CHECK(e.why == dir.path().string() + " is a directory");
   }
@@ -163,7 +163,7 @@ TEST_CASE("persistence: a missing directory is refused at start, not at the firs
   auto path = dir.file("no/such/dir/state.json");
   try {
     attach_persistence(store, path, {});
-    FAIL("expected base::Diagnostic");
+    FAIL("expected swapi::base::Diagnostic");
   } catch (const swapi::base::Diagnostic& e) {
     CHECK(e.why == "cannot write to the directory " + dir.file("no/such/dir") + ": No such file or directory");
   }
@@ -175,7 +175,7 @@ TEST_CASE("persistence: two servers cannot share one file") {
   PersistLock first(path);
   try {
     PersistLock second(path);
-    FAIL("expected base::Diagnostic");
+    FAIL("expected swapi::base::Diagnostic");
   } catch (const swapi::base::Diagnostic& e) {
     CHECK(e.why == path + " is in use by another swapi serve (" + path + ".lock is locked)");
   }

@@ -1,0 +1,57 @@
+#pragma once
+// What the client subcommands (keys, token, ...) share: the state dir and the clock from the
+// Context, reading TOKEN|- and FILE|- arguments, and parsing the small value syntaxes of their
+// options (durations, times, k=v members, algorithms). No CLI11 types here, so the parsers are
+// unit-tested in-process.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/app.h"
+#include "jose/alg.h"
+#include "jose/jwk.h"
+#include "testkit/local_issuer.h"
+
+namespace swapi::cli {
+
+// --keys DIR, else $SWAPI_HOME, $XDG_STATE_HOME/swapi, ~/.local/state/swapi (as serve).
+std::string state_dir(const Context& context, const std::string& keys_option);
+
+// The recorded defaults of the last `swapi serve` on that dir, else DESIGN.md's defaults
+// (issuer http://127.0.0.1:8080/, audience https://starwarsapi.com): one implementation, in
+// lib/testkit, shared with call and check.
+using testkit::IssuerDefaults;
+using testkit::issuer_defaults;
+
+// "-" reads the context's stdin, anything else a file; throws base::Diagnostic(what, why).
+std::string read_argument(const Context& context, const std::string& value, std::string_view what);
+// A token given as an argument or on stdin: surrounding white space and a "Bearer " prefix go.
+std::string token_argument(const Context& context, const std::string& value);
+
+// "90" (seconds), "30s", "15m", "1h", "2d", optionally signed ("-1h"). Throws UsageError naming
+// option.
+std::int64_t parse_duration(std::string_view text, std::string_view option);
+// A point in time: "now", a Unix time ("1767225600"), or relative to now ("+5m", "-1h").
+std::int64_t parse_time(std::string_view text, std::int64_t now, std::string_view option);
+
+// --claim/--header "name=value": value as JSON when it parses (42, true, ["a"], {"x":1},
+// "quoted"), else the text itself as a string. Throws UsageError for a missing '=' or name.
+std::pair<std::string, nlohmann::json> parse_member(std::string_view text, std::string_view option);
+
+// An algorithm name, exact; UsageError with a did-you-mean hint otherwise ("rs256" -> RS256).
+jose::Alg parse_alg_option(std::string_view text, std::string_view option);
+// The alg a key signs with when none is given: its own, else RS256 / the ES* of its curve /
+// EdDSA / HS256.
+std::optional<jose::Alg> default_alg(const jose::Jwk& key);
+
+// "59 min", "3 h", "12 s", "2 d": the magnitude of a duration, rounded down, for sentences
+// like "expires in 59 min" / "expired 3 h ago".
+std::string rough_duration(std::int64_t seconds);
+// "expires in 59 min" / "expired 3 h ago" (exp), "issued 2 min ago" (iat), "valid in 1 h" /
+// "valid since 5 min" (nbf).
+std::string relative_time(std::string_view claim, std::int64_t at, std::int64_t now);
+
+}  // namespace swapi::cli
