@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "jose/error.h"
 #include "jose/keygen.h"
+#include "jose/key_policy.h"
 #include "state/keyset_store.h"
 
 namespace swapi::cli {

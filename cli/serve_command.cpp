@@ -39,6 +39,8 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
   cmd.add_option("--issuer", o.issuer, "Expected iss, exact (default: this server's URL + '/')")->group(auth);
   cmd.add_option("--audience", o.audiences, "Expected aud, repeatable (default https://starwarsapi.com)")->group(auth);
   auto* uri = cmd.add_option("--jwks-uri", o.jwks_uri, "Trust the keys published at this JWKS URL (https, or http to loopback)")->group(auth);
+  cmd.add_option("--jwks-proxy", o.jwks_proxy, "Fetch an https --jwks-uri through this proxy (http://HOST:PORT, socks5h://...); "
+                 "http_proxy and the other proxy variables are never used")->needs(uri)->group(auth);
   auto* file = cmd.add_option("--jwks-file", o.jwks_file, "Trust the public keys in this JWKS file")
       ->check(CLI::ExistingFile)->group(auth);
   uri->excludes(file);
@@ -61,20 +63,30 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
                  "(scopes space- or comma-separated), repeatable")->group(auth);
 }
 
-// Blocks SIGINT/SIGTERM in every thread (workers inherit the mask) and waits for them on one
-// watcher thread, which stops the server: in-flight requests finish, then run() returns.
+// SIGINT and SIGTERM stop serve. They are blocked in every thread and taken by one watcher
+// thread with sigwait. A thread inherits its creator's mask, so they are blocked first thing,
+// before the server exists: a thread started earlier (the JWKS refresher, libcurl's resolver)
+// would take the signal with its default action and kill the process (exit 143) instead.
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);  // our own wake-up when run() ends for another reason
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+// Waits for a stop signal and stops the server: in-flight requests finish, then run() returns.
+// A signal sent while serve was still starting stayed pending under the mask and is taken at
+// once (Server::stop before run() makes run() return at once).
 class SignalWatcher {
  public:
-  explicit SignalWatcher(server::Server& server) {
-    sigemptyset(&set_);
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGUSR1);  // our own wake-up when run() ends for another reason
-    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+  SignalWatcher(server::Server& server, const sigset_t& set) : set_(set) {
     thread_ = std::thread([this, &server] {
       int signal = 0;
       sigwait(&set_, &signal);
-      if (signal != SIGUSR1) server.stop();
+      if (signal != SIGUSR1) server.stop(signal == SIGINT ? "SIGINT received" : "SIGTERM received");
     });
   }
   ~SignalWatcher() {
@@ -98,9 +110,10 @@ std::string token_lines(const server::Server& server, const server::ServeOptions
 }
 
 int run_serve(const server::ServeOptions& options, Context& context) {
+  sigset_t stop_signals = block_stop_signals();  // before anything can start a thread
   server::Server server(options, *context.err);
   server.bind();
-  SignalWatcher watcher(server);
+  SignalWatcher watcher(server, stop_signals);
   auto& out = *context.out;
   out << "swapi serve: " << options.flavor << " flavor listening on " << server.base_url() << "\n"
       << "  auth: " << server.auth_summary() << "\n"

@@ -7,21 +7,15 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "jose/scopes.h"
 #include "testkit/defect_catalogue.h"
 
 namespace swapi::cli {
 
 std::vector<std::string> split_scopes(const std::vector<std::string>& values) {
   std::vector<std::string> scopes;
-  for (const auto& value : values) {
-    std::size_t start = 0;
-    while (start < value.size()) {
-      std::size_t end = value.find_first_of(" ,", start);
-      if (end == std::string::npos) end = value.size();
-      if (end > start) scopes.push_back(value.substr(start, end - start));
-      start = end + 1;
-    }
-  }
+  for (const auto& value : values)
+    for (auto& scope : jose::split_scopes(value, " ,")) scopes.push_back(std::move(scope));
   return scopes;
 }
 

@@ -11,6 +11,7 @@
 #include "jose/error.h"
 #include "jose/jws.h"
 #include "jose/keygen.h"
+#include "jose/key_policy.h"
 #include "state/keyset_store.h"
 #include "testkit/defect_catalogue.h"
 #include "testkit/mint.h"

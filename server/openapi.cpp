@@ -1,6 +1,7 @@
 #include "server/openapi.h"
 
-#include "server/flavor.h"
+#include "server/loopback/loopback_openapi.h"
+#include "server/swapi/swapi_openapi.h"
 #include "server/options.h"
 
 namespace swapi::server {

@@ -26,6 +26,7 @@ struct ServeOptions {
   std::string issuer;              // empty = this server's base URL + "/"
   std::vector<std::string> audiences;  // empty = {"https://starwarsapi.com"}
   std::string jwks_uri, jwks_file; // key sources other than the local keyset
+  std::string jwks_proxy;          // proxy for an https jwks_uri; empty = direct (never the environment's)
   int jwks_max_age = 600;          // seconds, unless the response's Cache-Control says otherwise
   int jwks_rpm = 10;               // unknown-kid refetches per minute at most
   std::vector<std::string> algs;   // allow-list; empty = the algorithms of the configured keys

@@ -4,21 +4,26 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
 #include <fstream>
+#include <mutex>
 #include <ostream>
 #include <thread>
 
 #include "server/web/access_log.h"
 #include "server/auth/auth_setup.h"
 #include "base/diagnostic.h"
-#include "server/flavor.h"
+#include "server/data/dataset.h"
+#include "server/loopback/loopback_routes.h"
+#include "server/swapi/swapi_routes.h"
+#include "server/web/flavor_context.h"
 #include "state/client_registry.h"
 #include "server/issuer/issuer.h"
 #include "server/keyset_reloader.h"
 #include "server/web/json_response.h"
 #include "server/openapi.h"
 #include "server/auth/request_guard.h"
-#include "server/web/route_context.h"
+#include "server/web/base_url.h"
 #include "server/data/store.h"
 
 namespace swapi::server {
@@ -71,6 +76,11 @@ struct Server::Impl {
   std::string base_url;
   int port = 0;
   std::unique_ptr<KeysetReloader> reloader;  // last: stops before what it updates goes away
+
+  std::mutex run_mutex;  // orders run() and stop(): a stop that comes first is never lost
+  bool stop_requested = false;
+  bool run_called = false;
+  std::atomic<bool> run_ended{false};
 
   Impl(ServeOptions opts, std::ostream& log_stream)
       : options(std::move(opts)), log(log_stream, options.log_format == "json") {}
@@ -152,7 +162,7 @@ Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique
   auto& self = *impl_;
   if (self.options.flavor != "swapi" && self.options.flavor != "loopback")
     throw base::Diagnostic("serve", "unknown flavor '" + self.options.flavor + "'", "use --flavor swapi or --flavor loopback");
-  self.store = load_store(self.options);
+  self.store = load_store(self.options.data_dir);
   self.http = make_http_server(self.options);
   self.scheme = self.options.tls_cert.empty() ? "http" : "https";
   self.configure_http();
@@ -221,9 +231,35 @@ void Server::write_ready_file() {
   }
 }
 
-void Server::run() { impl_->http->listen_after_bind(); }
+void Server::run() {
+  auto& self = *impl_;
+  {
+    std::lock_guard lock(self.run_mutex);
+    if (self.stop_requested) {
+      self.log.message("swapi serve: stopped");
+      return;
+    }
+    self.run_called = true;
+  }
+  self.http->listen_after_bind();
+  self.run_ended = true;
+  self.log.message("swapi serve: stopped");
+}
 
-void Server::stop() { impl_->http->stop(); }
+void Server::stop(std::string_view why) {
+  auto& self = *impl_;
+  {
+    std::lock_guard lock(self.run_mutex);
+    if (!why.empty() && !self.stop_requested)
+      self.log.message("swapi serve: " + std::string(why) + ", stopping; requests in flight finish first");
+    self.stop_requested = true;
+    if (!self.run_called) return;  // run() will see the request and not serve at all
+  }
+  // cpp-httplib 0.11.4's stop() does nothing until listen_after_bind() has set its running
+  // flag, its first statement: wait for that (or for run() to have ended) so the stop holds.
+  while (!self.http->is_running() && !self.run_ended) std::this_thread::yield();
+  self.http->stop();
+}
 
 const std::string& Server::base_url() const { return impl_->base_url; }
 

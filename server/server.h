@@ -4,6 +4,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "server/options.h"
 
@@ -23,10 +24,12 @@ class Server {
   // Writes the base URL to --ready-file (atomically), if one was given. Called after the
   // banner, so a watcher that sees the file also sees the whole banner.
   void write_ready_file();
-  // Serves until stop(); in-flight requests finish first.
+  // Serves until stop(); in-flight requests finish first. Returns at once when stop() came
+  // first. Logs "swapi serve: stopped" when it returns.
   void run();
-  // Safe from any thread (signal watcher, tests).
-  void stop();
+  // Safe from any thread (signal watcher, tests), also before run(). `why` ("SIGTERM
+  // received"), when given, is logged.
+  void stop(std::string_view why = {});
 
   // "http://127.0.0.1:8080" once bound.
   const std::string& base_url() const;

@@ -9,11 +9,27 @@ namespace swapi::http {
 
 namespace {
 
+// Loopback hosts as libcurl's no-proxy list spells them (CIDR needs libcurl 7.86; Debian 12
+// has 7.88), the same set http::is_loopback_host accepts.
+constexpr const char* kNeverProxied = "localhost,.localhost,127.0.0.0/8,::1";
+
 struct Transfer {
   Response response;
   std::size_t max_bytes = 0;
   bool over_limit = false;
+  const std::function<bool()>* cancel = nullptr;
 };
+
+// Non-zero makes libcurl abort with CURLE_ABORTED_BY_CALLBACK. No exception may cross
+// libcurl's C frames: a throwing cancel() counts as "stop".
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto& transfer = *static_cast<Transfer*>(user);
+  try {
+    return (*transfer.cancel)() ? 1 : 0;
+  } catch (...) {
+    return 1;
+  }
+}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& transfer = *static_cast<Transfer*>(user);
@@ -58,6 +74,7 @@ Errc classify(CURLcode code) {
     case CURLE_SSL_ISSUER_ERROR: return Errc::tls_failed;
     case CURLE_FILESIZE_EXCEEDED: return Errc::too_large;
     case CURLE_TOO_MANY_REDIRECTS: return Errc::too_many_redirects;
+    case CURLE_ABORTED_BY_CALLBACK: return Errc::cancelled;
     default: return Errc::transfer_failed;
   }
 }
@@ -108,6 +125,10 @@ Response Client::send(const Request& request, const Options& options) {
   set(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()), "TIMEOUT_MS");
   set(handle, CURLOPT_FOLLOWLOCATION, options.follow_redirects ? 1L : 0L, "FOLLOWLOCATION");
   set(handle, CURLOPT_MAXREDIRS, options.max_redirects, "MAXREDIRS");
+  // "" is libcurl's "no proxy, whatever the environment says"; with a proxy, an explicit
+  // no-proxy list likewise replaces $no_proxy.
+  set(handle, CURLOPT_PROXY, options.proxy.c_str(), "PROXY");
+  set(handle, CURLOPT_NOPROXY, options.proxy.empty() ? "" : kNeverProxied, "NOPROXY");
   set(handle, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L, "SSL_VERIFYPEER");
   set(handle, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L, "SSL_VERIFYHOST");
   if (!options.ca_file.empty()) set(handle, CURLOPT_CAINFO, options.ca_file.c_str(), "CAINFO");
@@ -119,6 +140,12 @@ Response Client::send(const Request& request, const Options& options) {
   set(handle, CURLOPT_WRITEDATA, static_cast<void*>(&transfer), "WRITEDATA");
   set(handle, CURLOPT_HEADERFUNCTION, &on_header, "HEADERFUNCTION");
   set(handle, CURLOPT_HEADERDATA, static_cast<void*>(&transfer), "HEADERDATA");
+  if (options.cancel) {
+    transfer.cancel = &options.cancel;
+    set(handle, CURLOPT_XFERINFOFUNCTION, &on_progress, "XFERINFOFUNCTION");
+    set(handle, CURLOPT_XFERINFODATA, static_cast<void*>(&transfer), "XFERINFODATA");
+    set(handle, CURLOPT_NOPROGRESS, 0L, "NOPROGRESS");
+  }
 
   if (request.method == "HEAD") {
     set(handle, CURLOPT_NOBODY, 1L, "NOBODY");
@@ -152,6 +179,7 @@ Response Client::send(const Request& request, const Options& options) {
     std::string reason = error_buffer[0] != '\0' ? error_buffer : api.easy_strerror(result);
     if (result == CURLE_FILESIZE_EXCEEDED)
       reason = "response larger than " + std::to_string(options.max_response_bytes) + " bytes";
+    if (result == CURLE_ABORTED_BY_CALLBACK) reason = "cancelled";
     throw Error(classify(result), request.method + " " + request.url + ": " + reason);
   }
   api.easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &transfer.response.status);

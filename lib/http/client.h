@@ -6,15 +6,18 @@
 //  - only http and https, also across redirects (no file:, ftp:, gopher: ...);
 //  - redirects not followed unless asked, and then curl drops Authorization on a cross-host
 //    hop (we never set CURLOPT_UNRESTRICTED_AUTH);
+//  - no proxy unless Options::proxy names one: libcurl would otherwise take one from
+//    http_proxy, HTTPS_PROXY, ALL_PROXY..., so an ambient variable could route (and answer) a
+//    request whose answer we trust, such as a JWKS. Loopback hosts never go through a proxy;
 //  - TLS peer and host verification on; a response body size cap; no signals (threads).
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
 
 #include "http/error.h"
 
@@ -40,6 +43,14 @@ struct Options {
   long max_redirects = 5;
   bool verify_tls = true;   // false only for an explicit --insecure
   std::string ca_file;      // PEM bundle; empty = the system store
+  // A proxy URL as libcurl takes it ("http://proxy:3128", "socks5h://proxy:1080"); empty =
+  // connect directly. The proxy environment variables are never read here: a caller that
+  // wants them reads them itself and passes the value, so using a proxy is always a choice.
+  // localhost, *.localhost, 127.0.0.0/8 and ::1 are reached directly even when one is set.
+  std::string proxy;
+  // Polled while the transfer runs (libcurl's progress callback: many times a second while
+  // data flows, about once a second while it waits); true aborts it with Errc::cancelled.
+  std::function<bool()> cancel;
 };
 
 struct Response {

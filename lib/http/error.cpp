@@ -12,6 +12,7 @@ std::string_view code_name(Errc code) noexcept {
     case Errc::tls_failed: return "tls_failed";
     case Errc::too_large: return "too_large";
     case Errc::too_many_redirects: return "too_many_redirects";
+    case Errc::cancelled: return "cancelled";
     case Errc::transfer_failed: return "transfer_failed";
   }
   return "transfer_failed";

@@ -16,6 +16,7 @@ enum class Errc {
   tls_failed,          // handshake, certificate or hostname verification failed
   too_large,           // response body over the configured limit
   too_many_redirects,  // redirect limit reached
+  cancelled,           // Options::cancel asked to stop
   transfer_failed,     // any other transport error (reset, bad response...)
 };
 

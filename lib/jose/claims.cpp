@@ -38,7 +38,18 @@ std::optional<double> numeric_date(const json& claims, const char* name) {
   return member->get<double>();
 }
 
-// RFC 7515 §4.1.9: "application/" may be omitted from a media type in typ.
+// The first time rule that fails, or nullopt.
+std::optional<Errc> time_failure(const TokenTimes& times, const ClaimsPolicy& policy, std::int64_t now) noexcept {
+  double current = static_cast<double>(now);
+  double leeway = static_cast<double>(policy.leeway.count());
+  if (!times.exp && policy.require_exp) return Errc::missing_exp;
+  // RFC 7519 §4.1.4: the current time MUST be before exp.
+  if (times.exp && current >= *times.exp + leeway) return Errc::expired;
+  if (times.nbf && *times.nbf > current + leeway) return Errc::not_yet_valid;
+  if (times.iat && *times.iat > current + leeway) return Errc::issued_in_future;
+  return std::nullopt;
+}
+
 std::string media_type_key(std::string_view typ) {
   std::string lower = base::to_lower(typ);
   constexpr std::string_view prefix = "application/";
@@ -58,28 +69,6 @@ void check_typ(const json& header, const std::vector<std::string>& allowed) {
   std::string list;
   for (const std::string& candidate : allowed) list += (list.empty() ? "" : ", ") + candidate;
   fail(Errc::wrong_typ, "typ \"" + typ->get<std::string>() + "\" is not one of " + list);
-}
-
-void check_times(const json& claims, const ClaimsPolicy& policy, std::int64_t now) {
-  std::optional<double> exp = numeric_date(claims, "exp");
-  std::optional<double> nbf = numeric_date(claims, "nbf");
-  std::optional<double> iat = numeric_date(claims, "iat");
-  double current = static_cast<double>(now);
-  double leeway = static_cast<double>(policy.leeway.count());
-  std::string leeway_text = " (now " + format_time(current) + ", leeway " +
-                            std::to_string(policy.leeway.count()) + " s)";
-
-  if (!exp && policy.require_exp) fail(Errc::missing_exp, "token has no exp claim");
-  // RFC 7519 §4.1.4: the current time MUST be before exp.
-  if (exp && current >= *exp + leeway) {
-    fail(Errc::expired, "token expired at " + format_time(*exp) + leeway_text);
-  }
-  if (nbf && *nbf > current + leeway) {
-    fail(Errc::not_yet_valid, "token is not valid before " + format_time(*nbf) + leeway_text);
-  }
-  if (iat && *iat > current + leeway) {
-    fail(Errc::issued_in_future, "token was issued in the future, at " + format_time(*iat) + leeway_text);
-  }
 }
 
 void check_issuer(const json& claims, const std::string& expected) {
@@ -119,48 +108,38 @@ void check_audience(const json& claims, const std::vector<std::string>& expected
   fail(Errc::wrong_aud, "aud " + aud->dump() + " does not contain " + wanted);
 }
 
-void split_into(std::string_view text, std::set<std::string>& scopes) {
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) scopes.emplace(text.substr(start, end - start));
-    start = end + 1;
-  }
+}  // namespace
+
+TokenTimes read_times(const json& claims) {
+  return TokenTimes{numeric_date(claims, "exp"), numeric_date(claims, "nbf"), numeric_date(claims, "iat")};
 }
 
-}  // namespace
+bool times_hold(const TokenTimes& times, const ClaimsPolicy& policy, std::int64_t now) noexcept {
+  return !time_failure(times, policy, now);
+}
+
+void check_times(const TokenTimes& times, const ClaimsPolicy& policy, std::int64_t now) {
+  std::optional<Errc> failure = time_failure(times, policy, now);
+  if (!failure) return;
+  std::string leeway_text = " (now " + format_time(static_cast<double>(now)) + ", leeway " +
+                            std::to_string(policy.leeway.count()) + " s)";
+  switch (*failure) {
+    case Errc::missing_exp: fail(Errc::missing_exp, "token has no exp claim");
+    case Errc::expired: fail(Errc::expired, "token expired at " + format_time(*times.exp) + leeway_text);
+    case Errc::not_yet_valid:
+      fail(Errc::not_yet_valid, "token is not valid before " + format_time(*times.nbf) + leeway_text);
+    default:
+      fail(Errc::issued_in_future, "token was issued in the future, at " + format_time(*times.iat) + leeway_text);
+  }
+}
 
 void validate_claims(const json& header, const json& claims, const ClaimsPolicy& policy,
                      std::int64_t now) {
   if (!claims.is_object()) fail(Errc::malformed, "claims are not a JSON object");
   check_typ(header, policy.allowed_typ);
-  check_times(claims, policy, now);
+  check_times(read_times(claims), policy, now);
   check_issuer(claims, policy.issuer);
   check_audience(claims, policy.audiences);
-}
-
-std::set<std::string> extract_scopes(const json& claims) {
-  std::set<std::string> scopes;
-  if (!claims.is_object()) return scopes;
-  auto scope = claims.find("scope");
-  if (scope != claims.end() && scope->is_string()) split_into(scope->get_ref<const std::string&>(), scopes);
-  auto scp = claims.find("scp");
-  if (scp != claims.end()) {
-    if (scp->is_string()) split_into(scp->get_ref<const std::string&>(), scopes);
-    if (scp->is_array()) {
-      for (const json& entry : *scp) {
-        if (entry.is_string()) scopes.insert(entry.get<std::string>());
-      }
-    }
-  }
-  auto permissions = claims.find("permissions");
-  if (permissions != claims.end() && permissions->is_array()) {
-    for (const json& entry : *permissions) {
-      if (entry.is_string()) scopes.insert(entry.get<std::string>());
-    }
-  }
-  return scopes;
 }
 
 }  // namespace swapi::jose

@@ -11,6 +11,7 @@
 
 #include "jose/alg.h"
 #include "jose/jwk.h"
+#include "jose/key_policy.h"
 
 namespace swapi::jose {
 

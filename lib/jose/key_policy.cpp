@@ -1,4 +1,5 @@
-// Which key may sign or verify which alg (RFC 7518 §3, RFC 8725 §3.1-3.2, RFC 7517 §4.2-4.3).
+#include "jose/key_policy.h"
+
 #include <algorithm>
 
 #include <openssl/core_names.h>

@@ -5,6 +5,7 @@
 
 #include "jose/alg.h"
 #include "jose/jwk.h"
+#include "jose/key_policy.h"
 
 namespace swapi::jose {
 

@@ -9,7 +9,9 @@
 #include <set>
 
 #include "jose/base64url.h"
+#include "jose/digest.h"
 #include "jose/error.h"
+#include "jose/scopes.h"
 #include "jose/strict_json.h"
 #include "base/diagnostic.h"
 #include "state/state_dir.h"
@@ -17,38 +19,6 @@
 namespace swapi::server {
 
 namespace {
-
-using Digest = std::array<unsigned char, 32>;
-
-Digest sha256(std::string_view bytes) {
-  Digest digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1)
-    throw base::Diagnostic("clients", "SHA-256 failed in OpenSSL");
-  return digest;
-}
-
-std::string random_secret() {
-  std::array<unsigned char, 32> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-    throw base::Diagnostic("clients", "cannot draw a random client secret from OpenSSL");
-  return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
-std::vector<std::string> split_scopes(std::string_view text) {
-  std::vector<std::string> scopes;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find_first_of(" ,", start);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > start) {
-      std::string scope(text.substr(start, end - start));
-      if (std::find(scopes.begin(), scopes.end(), scope) == scopes.end()) scopes.push_back(std::move(scope));
-    }
-    start = end + 1;
-  }
-  return scopes;
-}
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
   throw base::Diagnostic("clients " + path, "corrupt: " + why,
@@ -89,7 +59,7 @@ Client parse_client_spec(std::string_view spec) {
   client.secret = std::string(spec.substr(first + 1, second - first - 1));
   if (client.id.empty()) throw base::Diagnostic("--client", quoted + " has an empty client id");
   if (client.secret.empty()) throw base::Diagnostic("--client", quoted + " has an empty secret");
-  client.scopes = split_scopes(spec.substr(second + 1));
+  client.scopes = jose::split_scopes(spec.substr(second + 1), " ,");
   for (const auto& scope : client.scopes)
     if (!is_scope_token(scope))
       throw base::Diagnostic("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 §3.3)");
@@ -114,9 +84,9 @@ void ClientRegistry::put(Client client) {
 const Client* ClientRegistry::authenticate(std::string_view id, std::string_view secret) const {
   const Client* client = find(id);
   // Fixed-size digests make the comparison independent of both secrets' lengths.
-  static const Digest dummy = sha256("swapi: no such client");
-  Digest expected = client ? sha256(client->secret) : dummy;
-  Digest given = sha256(secret);
+  static const jose::Sha256 dummy = jose::sha256("swapi: no such client");
+  jose::Sha256 expected = client ? jose::sha256(client->secret) : dummy;
+  jose::Sha256 given = jose::sha256(secret);
   bool same = CRYPTO_memcmp(expected.data(), given.data(), expected.size()) == 0;
   return client && same ? client : nullptr;
 }
@@ -170,7 +140,7 @@ ClientRegistry ClientRegistry::from_json(std::string_view text, const std::strin
 
 ClientRegistry ClientRegistry::generate() {
   ClientRegistry registry;
-  registry.clients_.push_back({std::string(kDefaultClientId), random_secret(), default_scopes()});
+  registry.clients_.push_back({std::string(kDefaultClientId), jose::random_base64url(32), default_scopes()});
   return registry;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "jose/error.h"
+#include "jose/key_policy.h"
 #include "jose/keygen.h"
 #include "jose/strict_json.h"
 #include "base/diagnostic.h"

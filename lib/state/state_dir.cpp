@@ -64,11 +64,6 @@ std::string resolve_state_dir(std::string_view explicit_dir, std::string_view sw
                      "pass --keys DIR or set SWAPI_HOME");
 }
 
-std::string resolve_state_dir(const ServeOptions& options) {
-  return resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
-                           options.env_home);
-}
-
 std::string state_file(const std::string& dir, std::string_view name) {
   return (std::filesystem::path(dir) / name).string();
 }

@@ -8,16 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include "server/options.h"
-
 namespace swapi::server {
 
 // explicit_dir, else $SWAPI_HOME, else $XDG_STATE_HOME/swapi, else $HOME/.local/state/swapi.
 // Empty arguments count as unset. Throws base::Diagnostic when all are empty.
 std::string resolve_state_dir(std::string_view explicit_dir, std::string_view swapi_home,
                               std::string_view xdg_state_home, std::string_view home);
-// The same from --keys and the env_* fields the CLI read (never getenv).
-std::string resolve_state_dir(const ServeOptions& options);
 
 // Creates the dir (and missing parents) with mode 0700. An existing dir is left as it is.
 // Throws base::Diagnostic naming the dir when it cannot be created or is not a directory.

@@ -7,6 +7,7 @@
 
 #include "base/ascii.h"
 #include "jose/jws.h"
+#include "jose/scopes.h"
 #include "jose/token_validation.h"
 #include "server/web/access_log.h"
 
@@ -34,12 +35,6 @@ GuardDecision refuse(const jose::Error& error) {
 
 GuardDecision invalid_request(std::string code, std::string detail) {
   return refuse(Challenge::Kind::invalid_request, std::move(code), std::move(detail));
-}
-
-std::optional<double> numeric_date(const nlohmann::json& claims, const char* name) {
-  auto member = claims.find(name);
-  if (member == claims.end() || !member->is_number()) return std::nullopt;
-  return member->get<double>();
 }
 
 std::string kid_of(std::string_view token) {
@@ -163,14 +158,11 @@ GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& 
   if (!claims_hold(*verified, now, refusal)) return refusal;
 
   if (requirement.kind == Requirement::Kind::scopes) {
-    std::string missing =
+    auto missing =
         jose::missing_scopes(requirement.scopes, [&](std::string_view scope) { return verified->has_scope(scope); });
-    if (!missing.empty()) {
-      std::string needed;
-      for (const auto& scope : requirement.scopes) needed += (needed.empty() ? "" : " ") + scope;
+    if (!missing.empty())
       return refuse(Challenge::Kind::insufficient_scope, "insufficient_scope", jose::insufficient_scope_detail(missing),
-                    needed);
-    }
+                    jose::join_scopes(requirement.scopes));
   }
   return allow("ok");
 }
@@ -206,10 +198,13 @@ std::shared_ptr<const VerifiedToken> AuthGuard::verify(std::string_view token, c
   auto verified = std::make_shared<VerifiedToken>();
   verified->claims = std::move(jws->claims);
   verified->header = std::move(jws->header);
-  verified->exp = numeric_date(verified->claims, "exp");
-  verified->nbf = numeric_date(verified->claims, "nbf");
-  verified->iat = numeric_date(verified->claims, "iat");
   for (const auto& scope : jose::extract_scopes(verified->claims)) verified->scopes.push_back(scope);  // set: sorted
+  try {
+    // Read first, so the cache entry never outlives exp even when another rule fails now.
+    verified->times = jose::read_times(verified->claims);
+  } catch (const jose::Error&) {
+    // A non-number date: validate_claims below refuses it as malformed.
+  }
   try {
     jose::validate_claims(verified->header, verified->claims, settings_.claims, now);
     verified->claims_valid = true;
@@ -224,12 +219,8 @@ std::shared_ptr<const VerifiedToken> AuthGuard::verify(std::string_view token, c
 
 bool AuthGuard::claims_hold(const VerifiedToken& token, std::int64_t now, GuardDecision& refusal) const {
   if (token.claims_valid) {
-    // The time rules of jose::validate_claims, on the NumericDates read at verification.
-    double current = static_cast<double>(now);
-    double leeway = static_cast<double>(settings_.claims.leeway.count());
-    bool in_time = !(token.exp && current >= *token.exp + leeway) && !(token.nbf && *token.nbf > current + leeway) &&
-                   !(token.iat && *token.iat > current + leeway);
-    if (in_time) return true;
+    // Everything but time held at verification; jose's time rules on the NumericDates read then.
+    if (jose::times_hold(token.times, settings_.claims, now)) return true;
   }
   // Something fails: jose gives the exact rule and sentence.
   try {

@@ -25,6 +25,7 @@ std::unique_ptr<AuthGuard> make_auth_guard(const ServeOptions& options, const Au
   if (!options.jwks_uri.empty()) {
     RemoteJwksConfig config;
     config.url = options.jwks_uri;
+    config.proxy = options.jwks_proxy;
     config.max_age = std::chrono::seconds(options.jwks_max_age);
     config.refetches_per_minute = options.jwks_rpm;
     auto remote = std::make_shared<RemoteJwks>(std::move(config), algs, log);

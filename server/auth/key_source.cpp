@@ -7,6 +7,7 @@
 #include "base/ascii.h"
 #include "base/closest_match.h"
 #include "base/diagnostic.h"
+#include "jose/key_policy.h"
 
 namespace swapi::server {
 

@@ -1,3 +1,4 @@
+#include "jose/digest.h"
 #include "server/auth/token_cache.h"
 
 #include <algorithm>
@@ -16,20 +17,6 @@ namespace swapi::server {
 
 namespace {
 
-struct MdDeleter {
-  void operator()(EVP_MD* md) const noexcept { EVP_MD_free(md); }
-};
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
-};
-
-// Fetched once: OpenSSL 3's implicit fetch in EVP_DigestInit_ex(EVP_sha256()) takes a
-// provider-store lock on every call, which shows up under load.
-const EVP_MD* sha256() {
-  static const std::unique_ptr<EVP_MD, MdDeleter> md(EVP_MD_fetch(nullptr, "SHA256", nullptr));
-  return md.get();
-}
-
 struct DigestHash {
   std::size_t operator()(const TokenDigest& key) const noexcept {
     std::size_t value = 0;  // the digest is uniformly distributed already
@@ -40,17 +27,7 @@ struct DigestHash {
 
 }  // namespace
 
-TokenDigest digest_token(std::string_view token) {
-  // One context per thread, reused: no allocation per request.
-  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
-  TokenDigest digest{};
-  unsigned int length = 0;
-  if (!ctx || !sha256() || EVP_DigestInit_ex2(ctx.get(), sha256(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), token.data(), token.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1 || length != digest.size())
-    throw std::runtime_error("SHA-256 unavailable in OpenSSL");
-  return digest;
-}
+TokenDigest digest_token(std::string_view token) { return jose::sha256(token); }
 
 bool VerifiedToken::has_scope(std::string_view scope) const noexcept {
   auto it = std::lower_bound(scopes.begin(), scopes.end(), scope,
@@ -134,8 +111,8 @@ void TokenCache::insert(const TokenDigest& key, std::shared_ptr<const VerifiedTo
   if (limits_.capacity == 0 || !token) return;
   // floor(exp): an entry dies no later than the token (a fractional exp rounds down).
   std::int64_t expires_at = std::numeric_limits<std::int64_t>::max();
-  if (token->exp) {
-    double exp = std::floor(*token->exp);
+  if (token->times.exp) {
+    double exp = std::floor(*token->times.exp);
     if (exp < 9.2e18) expires_at = exp > -9.2e18 ? static_cast<std::int64_t>(exp) : std::numeric_limits<std::int64_t>::min();
   }
   if (now >= expires_at) return;  // never outlives exp

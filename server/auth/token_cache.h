@@ -23,11 +23,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jose/claims.h"
+#include "jose/digest.h"
+
 #include "jose/error.h"
+#include "jose/scopes.h"
 
 namespace swapi::server {
 
-using TokenDigest = std::array<unsigned char, 32>;
+using TokenDigest = jose::Sha256;
 
 // SHA-256 of the token text.
 TokenDigest digest_token(std::string_view token);
@@ -38,7 +42,7 @@ struct VerifiedToken {
   std::vector<std::string> scopes;  // sorted, unique (jose::extract_scopes)
   // The NumericDates (RFC 7519 §2) when present and numeric, read once so a cache hit can
   // re-check the time rules without walking the JSON.
-  std::optional<double> exp, nbf, iat;
+  jose::TokenTimes times;
   // jose::validate_claims passed when the token was verified: the rules that do not depend on
   // time (iss, aud, typ, claim types) hold for good, only the time rules are re-checked.
   bool claims_valid = false;

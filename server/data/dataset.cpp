@@ -7,8 +7,6 @@
 
 #include "server/data/embedded_fixtures.h"
 #include "base/diagnostic.h"
-#include "server/flavor.h"
-#include "server/options.h"
 #include "server/data/store.h"
 
 namespace swapi::server {
@@ -78,8 +76,8 @@ std::unique_ptr<Store> load_dataset_dir(const std::string& dir) {
   return store;
 }
 
-std::unique_ptr<Store> load_store(const ServeOptions& options) {
-  return options.data_dir.empty() ? load_embedded_dataset() : load_dataset_dir(options.data_dir);
+std::unique_ptr<Store> load_store(const std::string& data_dir) {
+  return data_dir.empty() ? load_embedded_dataset() : load_dataset_dir(data_dir);
 }
 
 }  // namespace swapi::server

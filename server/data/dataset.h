@@ -1,7 +1,6 @@
 #pragma once
 // Loading the SWAPI dataset into a Store at start-up: the copy compiled into the binary, or
 // DIR/<resource>.json for each of the six resources (`swapi serve --data DIR`).
-// load_store() itself is declared in server/flavor.h; these are its parts, for tests.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +10,10 @@
 namespace swapi::server {
 
 class Store;
+
+// The dataset in data_dir (`--data DIR`), or the one compiled into the binary when it is
+// empty. Throws base::Diagnostic naming the file and position of a broken one.
+std::unique_ptr<Store> load_store(const std::string& data_dir);
 
 // Parses one dataset file's text. Throws base::Diagnostic("serve: --data", "<name>: parse error at
 // line L, column C: <reason> (byte B)") when it is not JSON; `name` is what the message calls

@@ -180,4 +180,16 @@ nlohmann::json json_schema(const ResourceSchema& schema) {
   };
 }
 
+nlohmann::json openapi_record_schema(const ResourceSchema& schema) {
+  nlohmann::json record = json_schema(schema);
+  record.erase("$schema");
+  for (auto& [name, property] : record["properties"].items()) {
+    if (property["type"].is_array()) {
+      property["type"] = "string";
+      property["nullable"] = true;
+    }
+  }
+  return record;
+}
+
 }  // namespace swapi::server

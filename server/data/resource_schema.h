@@ -40,5 +40,8 @@ const FieldSpec* find_field(const ResourceSchema& schema, std::string_view field
 // A JSON Schema (draft-04, as swapi.dev serves) of one record as the swapi flavor renders it:
 // {"$schema","title","description","type":"object","properties":{...},"required":[...]}.
 nlohmann::json json_schema(const ResourceSchema& schema);
+// The same as an OpenAPI 3.0 schema object, which has no "$schema" and no type arrays
+// ("nullable" instead).
+nlohmann::json openapi_record_schema(const ResourceSchema& schema);
 
 }  // namespace swapi::server

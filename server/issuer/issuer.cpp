@@ -8,7 +8,7 @@
 
 #include "jose/alg.h"
 #include "base/diagnostic.h"
-#include "server/web/route_context.h"
+#include "server/web/base_url.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
 #include "state/keyset_watch.h"
@@ -77,7 +77,9 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   self.issuer = std::move(issuer);
   self.audiences = audiences.empty() ? std::vector<std::string>{std::string(kDefaultAudience)} : std::move(audiences);
   self.clock = std::move(clock);
-  self.state_dir = resolve_state_dir(options);
+  // The state dir from --keys and the environment the CLI read (never getenv here).
+  self.state_dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
+                                     options.env_home);
   // Parse --client before touching the disk, so a typo costs no key generation.
   ClientRegistry extra;
   add_command_line_clients(extra, options.clients);

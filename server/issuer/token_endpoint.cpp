@@ -8,7 +8,9 @@
 #include <stdexcept>
 
 #include "jose/base64url.h"
+#include "jose/digest.h"
 #include "jose/jws.h"
+#include "jose/scopes.h"
 
 namespace swapi::server {
 
@@ -16,40 +18,19 @@ namespace {
 
 constexpr std::string_view kGrantType = "client_credentials";
 
-std::string random_jti() {
-  std::array<unsigned char, 16> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-    throw std::runtime_error("RAND_bytes failed");
-  return jose::base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
 // The scopes to grant, or the error. RFC 6749 §3.3: space-delimited scope-tokens.
 std::variant<std::vector<std::string>, OAuthError> granted_scopes(const std::optional<std::string>& requested,
                                                                   const Client& client) {
   if (!requested) return client.scopes;
   std::vector<std::string> granted;
-  std::string_view rest = *requested;
-  while (!rest.empty()) {
-    auto end = rest.find(' ');
-    std::string scope(rest.substr(0, end));
-    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-    if (scope.empty()) continue;
+  for (auto& scope : jose::split_scopes(*requested)) {
     if (!is_scope_token(scope))
       return OAuthError{400, "invalid_scope", "'" + scope + "' is not a valid scope (RFC 6749 §3.3)"};
     if (std::find(client.scopes.begin(), client.scopes.end(), scope) == client.scopes.end())
       return OAuthError{400, "invalid_scope", "scope '" + scope + "' is not allowed for client '" + client.id + "'"};
-    if (std::find(granted.begin(), granted.end(), scope) == granted.end()) granted.push_back(std::move(scope));
+    granted.push_back(std::move(scope));
   }
   return granted;
-}
-
-std::string join(const std::vector<std::string>& words) {
-  std::string result;
-  for (const auto& word : words) {
-    if (!result.empty()) result += ' ';
-    result += word;
-  }
-  return result;
 }
 
 }  // namespace
@@ -71,14 +52,14 @@ std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request
 
   auto scopes = granted_scopes(request.scope, *client);
   if (auto* error = std::get_if<OAuthError>(&scopes)) return std::move(*error);
-  std::string scope = join(std::get<std::vector<std::string>>(scopes));
+  std::string scope = jose::join_scopes(std::get<std::vector<std::string>>(scopes));
 
   std::string audience = context.audiences.front();
   if (request.audience) {
     const auto& allowed = context.audiences;
     if (std::find(allowed.begin(), allowed.end(), *request.audience) == allowed.end())
       return OAuthError{403, "access_denied", "Service not found: " + *request.audience + " (this server serves " +
-                                                   join(allowed) + ")"};
+                                                   jose::join_scopes(allowed) + ")"};
     audience = *request.audience;
   }
 
@@ -90,7 +71,7 @@ std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request
       {"aud", audience},
       {"iat", now},
       {"exp", now + context.lifetime_seconds},
-      {"jti", random_jti()},
+      {"jti", jose::random_base64url(16)},
       {"client_id", client->id},
       {"scope", scope},
       {"gty", "client-credentials"},

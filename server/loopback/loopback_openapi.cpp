@@ -1,18 +1,18 @@
 // OpenAPI 3 path items for exactly the routes register_loopback_routes serves
 // (server/loopback_routes.cpp). The document (openapi.cpp) adds the bearerAuth security
 // requirement globally when auth is on, so the items only list 401/403.
-#include "server/flavor.h"
+#include "server/loopback/loopback_openapi.h"
+
 #include "server/loopback/loopback_filter.h"
 #include "server/data/resource_schema.h"
 #include "server/data/store.h"
+#include "server/web/openapi_parts.h"
 
 namespace swapi::server {
 
 namespace {
 
 using nlohmann::json;
-
-json json_content(json schema) { return {{"application/json", {{"schema", std::move(schema)}}}}; }
 
 json error_schema() {
   return {{"type", "object"},
@@ -35,14 +35,7 @@ json error_response(const std::string& description) {
 // The record as LoopBack renders it: "id", the fields, "url". OpenAPI 3.0 has no type arrays
 // and no "$schema": nullable instead.
 json record_schema(const ResourceSchema& schema, bool for_write) {
-  json record = json_schema(schema);
-  record.erase("$schema");
-  for (auto& [name, property] : record["properties"].items()) {
-    if (property["type"].is_array()) {
-      property["type"] = "string";
-      property["nullable"] = true;
-    }
-  }
+  json record = openapi_record_schema(schema);
   record["properties"]["id"] = {{"type", "integer"}, {"minimum", 1}};
   if (for_write) {
     // The store takes any JSON object: every property is optional, "id" is assigned when absent.
@@ -56,14 +49,8 @@ json ok(json schema, const std::string& description) {
   return {{"description", description}, {"content", json_content(std::move(schema))}};
 }
 
-json with_auth(json responses) {
-  responses["401"] = {{"description", "No bearer token, or an invalid one"}};
-  responses["403"] = {{"description", "The token lacks the scope this route needs"}};
-  return responses;
-}
-
 json operation(const std::string& summary, const std::string& id, json parameters, json responses) {
-  json result = {{"summary", summary}, {"operationId", id}, {"responses", with_auth(std::move(responses))}};
+  json result = {{"summary", summary}, {"operationId", id}, {"responses", with_auth_responses(std::move(responses))}};
   if (!parameters.empty()) result["parameters"] = std::move(parameters);
   return result;
 }

@@ -17,13 +17,14 @@
 // integer ("abc", "0", "1.5", 10^30) names no record: 404 MODEL_NOT_FOUND, exists=false,
 // DELETE count 0 — the same answer as for an id that is simply absent.
 // A trailing slash is accepted everywhere (Express's default routing, as LoopBack's).
+#include "server/loopback/loopback_routes.h"
+
 #include <httplib.h>
 
 #include <array>
 #include <climits>
 #include <optional>
 
-#include "server/flavor.h"
 #include "base/ascii.h"
 #include "server/web/json_response.h"
 #include "server/loopback/loopback_filter.h"
@@ -31,7 +32,8 @@
 #include "server/options.h"
 #include "server/data/persistence.h"
 #include "server/data/resource_schema.h"
-#include "server/web/route_context.h"
+#include "server/web/api_path.h"
+#include "server/web/base_url.h"
 #include "server/data/store.h"
 #include "server/swapi/swapi_query.h"
 
@@ -41,7 +43,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kJson = "application/json";
 // Write bodies are re-serialised recursively (nlohmann's dump); a body nested deeper than any
 // record needs is refused before it can exhaust the stack.
 constexpr int kMaxBodyDepth = 32;
@@ -61,12 +62,6 @@ std::string model_name(std::string_view resource) {
   return std::string(resource);
 }
 
-// Response::set_content copies its argument (cpp-httplib 0.11); bodies here are moved in.
-void send_json(httplib::Response& response, std::string&& body) {
-  response.body = std::move(body);
-  response.set_header("Content-Type", kJson);
-}
-
 void model_not_found(httplib::Response& response, std::string_view resource, std::string_view id) {
   set_loopback_error(response, 404, "Unknown \"" + model_name(resource) + "\" id \"" + std::string(id) + "\".",
                      "MODEL_NOT_FOUND");
@@ -83,22 +78,6 @@ void invalid_body(httplib::Response& response, const std::string& message) {
 // Express's "Cannot GET /path" for a method and path no route handles.
 void no_route(const httplib::Request& request, httplib::Response& response) {
   set_loopback_error(response, 404, "Cannot " + request.method + " " + request.path);
-}
-
-// "/api/films/1/" -> {"films", "1"}; nullopt for an empty segment ("/api//films").
-std::optional<std::vector<std::string_view>> api_segments(std::string_view path) {
-  path.remove_prefix(std::string_view("/api").size());
-  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    path.remove_prefix(1);
-    auto end = path.find('/');
-    auto segment = path.substr(0, end);
-    if (segment.empty()) return std::nullopt;
-    segments.push_back(segment);
-    path = end == std::string_view::npos ? std::string_view() : path.substr(end);
-  }
-  return segments;
 }
 
 // A positive id from a body's "id": an integer, or a string of digits (LoopBack coerces).
@@ -122,9 +101,7 @@ std::string shown(const json& value) {
 
 // application/json, with parameters (charset) and structured-syntax suffixes (+json) allowed.
 bool is_json_media_type(std::string_view content_type) {
-  auto media = base::to_lower(content_type.substr(0, content_type.find(';')));
-  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.pop_back();
-  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.erase(0, 1);
+  auto media = base::to_lower(base::trim(content_type.substr(0, content_type.find(';'))));
   return media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
 }
 

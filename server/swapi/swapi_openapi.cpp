@@ -1,8 +1,10 @@
 // OpenAPI 3 path items for the routes register_swapi_routes serves. The document (openapi.cpp)
 // adds the bearerAuth security requirement globally, so the items only list 401/403.
-#include "server/flavor.h"
+#include "server/swapi/swapi_openapi.h"
+
 #include "server/data/resource_schema.h"
 #include "server/data/store.h"
+#include "server/web/openapi_parts.h"
 
 namespace swapi::server {
 
@@ -10,33 +12,17 @@ namespace {
 
 using nlohmann::json;
 
-json json_content(json schema) { return {{"application/json", {{"schema", std::move(schema)}}}}; }
-
 json detail_schema() {
   return {{"type", "object"},
           {"properties", {{"detail", {{"type", "string"}}}}},
           {"required", {"detail"}}};
 }
 
-// OpenAPI 3.0 schema objects have no "$schema" and no type arrays: "nullable" instead.
-json openapi_record_schema(const ResourceSchema& schema) {
-  json record = json_schema(schema);
-  record.erase("$schema");
-  for (auto& [name, property] : record["properties"].items()) {
-    if (property["type"].is_array()) {
-      property["type"] = "string";
-      property["nullable"] = true;
-    }
-  }
-  return record;
-}
-
 json responses(json ok_schema, std::string_view ok_description, bool can_be_missing) {
   json result = {
       {"200", {{"description", ok_description}, {"content", json_content(std::move(ok_schema))}}},
-      {"401", {{"description", "No bearer token, or an invalid one"}}},
-      {"403", {{"description", "The token lacks the scope this route needs"}}},
   };
+  result = with_auth_responses(std::move(result));
   if (can_be_missing)
     result["404"] = {{"description", "Not found: {\"detail\":\"Not found\"}"}, {"content", json_content(detail_schema())}};
   return result;

@@ -1,13 +1,15 @@
 // The swapi.dev flavor (DESIGN.md "HTTP surface"): GET /api/, /api/{res}/ (pages of 10 with
 // ?page= and ?search=), /api/{res}/{id}/, /api/{res}/schema; trailing slash optional.
+#include "server/swapi/swapi_routes.h"
+
 #include <httplib.h>
 
 #include <array>
 
-#include "server/flavor.h"
 #include "server/web/json_response.h"
 #include "server/data/resource_schema.h"
-#include "server/web/route_context.h"
+#include "server/web/api_path.h"
+#include "server/web/base_url.h"
 #include "server/data/store.h"
 #include "server/swapi/swapi_query.h"
 
@@ -18,29 +20,6 @@ namespace {
 constexpr const char* kJson = "application/json";
 
 void not_found(httplib::Response& response) { set_json_error(response, 404, "Not found"); }
-
-// Response::set_content copies its argument (cpp-httplib 0.11); bodies here are moved in.
-void send_json(httplib::Response& response, std::string&& body) {
-  response.body = std::move(body);
-  response.set_header("Content-Type", kJson);
-}
-
-// "/api/films/1/" -> {"films", "1"}; "/api", "/api/" -> {}. nullopt for an empty segment in
-// the middle ("/api//films") or a doubled trailing slash: those are not swapi.dev URLs.
-std::optional<std::vector<std::string_view>> api_segments(std::string_view path) {
-  path.remove_prefix(std::string_view("/api").size());
-  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    path.remove_prefix(1);  // the '/'
-    auto end = path.find('/');
-    auto segment = path.substr(0, end);
-    if (segment.empty()) return std::nullopt;
-    segments.push_back(segment);
-    path = end == std::string_view::npos ? std::string_view() : path.substr(end);
-  }
-  return segments;
-}
 
 class SwapiRoutes {
  public:

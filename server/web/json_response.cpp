@@ -6,6 +6,11 @@
 
 namespace swapi::server {
 
+void send_json(httplib::Response& response, std::string&& body) {
+  response.body = std::move(body);
+  response.set_header("Content-Type", "application/json");
+}
+
 std::string_view reason_phrase(int status) noexcept {
   switch (status) {
     case 400: return "Bad Request";

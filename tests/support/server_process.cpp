@@ -106,14 +106,25 @@ CommandResult run_swapi(const std::vector<std::string>& args, const std::map<std
   return CommandResult{decode_status(status), read_file(dir.file("stdout")), read_file(dir.file("stderr"))};
 }
 
-ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env) {
+void ServerProcess::launch(std::vector<std::string> args, std::map<std::string, std::string> env) {
   home_ = env.count("SWAPI_HOME") ? env["SWAPI_HOME"] : dir_.file("home");
   env["SWAPI_HOME"] = home_;
-  std::string ready = dir_.file("ready");
-  std::vector<std::string> full = {"serve", "--port", "0", "--ready-file", ready};
+  std::vector<std::string> full = {"serve", "--port", "0", "--ready-file", dir_.file("ready")};
   full.insert(full.end(), args.begin(), args.end());
   pid_ = spawn_swapi(full, env, {}, dir_.file("stdout"), dir_.file("stderr"));
+}
 
+ServerProcess::ServerProcess(NoWait, std::vector<std::string> args, std::map<std::string, std::string> env) {
+  launch(std::move(args), std::move(env));
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::starting(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  return std::unique_ptr<ServerProcess>(new ServerProcess(NoWait{}, std::move(args), std::move(env)));
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> args, std::map<std::string, std::string> env) {
+  launch(std::move(args), std::move(env));
+  std::string ready = dir_.file("ready");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (true) {
     std::string url = read_file(ready);
@@ -159,6 +170,25 @@ int ServerProcess::stop(int signal) {
   pid_ = -1;
   exit_code_ = decode_status(status);
   return exit_code_;
+}
+
+void ServerProcess::send(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return exit_code_;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      exit_code_ = decode_status(status);
+      return exit_code_;
+    }
+    if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // polling a child's exit, bounded
+  }
 }
 
 std::string ServerProcess::log() const { return read_file(dir_.file("stderr")); }

@@ -4,8 +4,11 @@
 // run_swapi runs a CLI command to completion. Each gets its own temporary SWAPI_HOME.
 #include <httplib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -46,6 +49,10 @@ class ServerProcess {
   // when the server exits or is not ready within 10 s.
   explicit ServerProcess(std::vector<std::string> args = {},
                          std::map<std::string, std::string> env = {});
+  // Starts the same way but returns at once, before the server is ready (a test that signals
+  // serve while it is still starting); base_url() and port() stay empty.
+  static std::unique_ptr<ServerProcess> starting(std::vector<std::string> args,
+                                                 std::map<std::string, std::string> env = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -57,10 +64,18 @@ class ServerProcess {
 
   // Sends `signal` and waits; returns the exit code (128 + signal if killed by it).
   int stop(int signal = SIGTERM);
+  // Sends `signal` and returns; wait_exit() collects the outcome.
+  void send(int signal);
+  // The exit code once the process has exited, waiting at most `timeout`; nullopt if it still runs.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   std::string log() const;     // what the server wrote to stderr so far (access log)
   std::string output() const;  // stdout so far (banner)
 
  private:
+  struct NoWait {};
+  ServerProcess(NoWait, std::vector<std::string> args, std::map<std::string, std::string> env);
+  void launch(std::vector<std::string> args, std::map<std::string, std::string> env);
+
   TempDir dir_;
   std::string home_;
   pid_t pid_ = -1;

@@ -6,11 +6,13 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include "http/cache_control.h"
 #include "http/client.h"
 #include "http/url.h"
+#include "tests/support/recording_proxy.h"
 
 using namespace std::chrono_literals;
 using swapi::http::Errc;
@@ -47,6 +49,15 @@ Errc error_code(const swapi::http::Request& request, const swapi::http::Options&
   }
   FAIL("expected an http::Error");
   return Errc::transfer_failed;
+}
+
+// GET /slow answers only once the test sets `release`: it waits for the test to finish with it
+// (bounded, so a broken test cannot hang the run).
+void answer_slowly(LocalServer& local, std::atomic<bool>& release) {
+  local.server.Get("/slow", [&release](const httplib::Request&, httplib::Response& response) {
+    for (int i = 0; i < 500 && !release; ++i) std::this_thread::sleep_for(10ms);
+    response.set_content("late", "text/plain");
+  });
 }
 
 }  // namespace
@@ -121,11 +132,7 @@ TEST_CASE("http client: a body over the limit is too_large") {
 TEST_CASE("http client: a server that does not answer in time is a timeout") {
   LocalServer local;
   std::atomic<bool> release{false};
-  local.server.Get("/slow", [&release](const httplib::Request&, httplib::Response& response) {
-    // Waits for the test to finish with it (bounded, so a broken test cannot hang the run).
-    for (int i = 0; i < 500 && !release; ++i) std::this_thread::sleep_for(10ms);
-    response.set_content("late", "text/plain");
-  });
+  answer_slowly(local, release);
   swapi::http::Request request;
   request.url = local.url("/slow");
   swapi::http::Options options;
@@ -145,6 +152,63 @@ TEST_CASE("http client: nothing listening is connect_failed; other schemes are r
   CHECK(error_code(request) == Errc::connect_failed);
   request.url = "file:///etc/passwd";
   CHECK(error_code(request) == Errc::unsupported_scheme);
+}
+
+// Sets the proxy variables libcurl reads for the scope of one test (the test process only).
+class ProxyEnvironment {
+ public:
+  explicit ProxyEnvironment(const std::string& url) {
+    for (const char* name : kNames) setenv(name, url.c_str(), 1);
+  }
+  ~ProxyEnvironment() {
+    for (const char* name : kNames) unsetenv(name);
+  }
+
+ private:
+  static constexpr const char* kNames[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"};
+};
+
+TEST_CASE("http client: the proxy environment variables are never used") {
+  LocalServer local;
+  local.server.Get("/jwks", [](const httplib::Request&, httplib::Response& response) { response.set_content("direct", "text/plain"); });
+  swapi::test::RecordingProxy proxy("proxied");
+  ProxyEnvironment environment(proxy.url());
+  swapi::http::Request request;
+  request.url = local.url("/jwks");
+  CHECK(swapi::http::fetch(request).body == "direct");
+  CHECK(proxy.requests().empty());
+}
+
+TEST_CASE("http client: Options::proxy is used when given, but never for a loopback host") {
+  LocalServer local;
+  local.server.Get("/jwks", [](const httplib::Request&, httplib::Response& response) { response.set_content("direct", "text/plain"); });
+  swapi::test::RecordingProxy proxy("proxied");
+  swapi::http::Options options;
+  options.proxy = proxy.url();
+  swapi::http::Request request;
+  request.url = "http://issuer.invalid/jwks";  // resolved by the proxy, not here
+  CHECK(swapi::http::fetch(request, options).body == "proxied");
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK(proxy.requests()[0] == "GET http://issuer.invalid/jwks");
+
+  request.url = local.url("/jwks");
+  CHECK(swapi::http::fetch(request, options).body == "direct");
+  CHECK(proxy.requests().size() == 1);
+}
+
+TEST_CASE("http client: Options::cancel aborts a transfer in progress") {
+  LocalServer local;
+  std::atomic<bool> release{false};
+  answer_slowly(local, release);
+  swapi::http::Request request;
+  request.url = local.url("/slow");
+  swapi::http::Options options;
+  options.total_timeout = 10s;
+  auto start = std::chrono::steady_clock::now();
+  options.cancel = [&] { return std::chrono::steady_clock::now() - start > 100ms; };
+  CHECK(error_code(request, options) == Errc::cancelled);
+  CHECK(std::chrono::steady_clock::now() - start < 3s);  // libcurl polls at least about once a second
+  release = true;
 }
 
 TEST_CASE("http url: parse_url and loopback hosts") {

@@ -3,6 +3,7 @@
 
 #include "core_test_helpers.h"
 #include "jose/claims.h"
+#include "jose/scopes.h"
 
 using namespace swapi::jose;
 using namespace swapi::jose::test;

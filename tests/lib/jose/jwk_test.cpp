@@ -4,6 +4,7 @@
 #include "core_test_helpers.h"
 #include "jose/jwk.h"
 #include "jose/jws.h"
+#include "jose/key_policy.h"
 #include "rfc_examples.h"
 
 using namespace swapi::jose;

@@ -6,6 +6,7 @@
 
 #include "core_test_helpers.h"
 #include "jose/jws.h"
+#include "jose/key_policy.h"
 #include "jose/keygen.h"
 
 using namespace swapi::jose;

@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jose/jws.h"
+#include "jose/key_policy.h"
 #include "tests/lib/jose/vectors_support.h"
 
 namespace {

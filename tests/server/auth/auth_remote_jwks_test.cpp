@@ -1,60 +1,19 @@
 // --jwks-uri behaviour with an injected fetcher and clock: refresh after max-age (the
 // response's Cache-Control or the configured one), unknown-kid refetch rate limit, last good
-// set kept on failure, bad keys skipped one by one, https-or-loopback.
+// set kept on failure, bad keys skipped one by one, https-or-loopback and the proxy rules.
+// (The refresher thread and the request path: auth_remote_jwks_refresher_test.cpp.)
 #include <doctest/doctest.h>
 
 #include "base/diagnostic.h"
 #include "server/auth/remote_jwks.h"
-#include "tests/server/auth/auth_test_tokens.h"
+#include "tests/server/auth/fake_jwks_issuer.h"
 
 using namespace swapi;
 using namespace std::chrono_literals;
 using server::RemoteJwks;
 using server::RemoteJwksConfig;
-
-namespace {
-
-struct FakeIssuer {
-  std::chrono::steady_clock::time_point now{};
-  int status = 200;
-  std::string body;
-  std::string cache_control;
-  bool down = false;
-  int fetches = 0;
-  std::vector<std::string> log;
-
-  server::JwksFetcher fetcher() {
-    return [this](const http::Request& request, const http::Options& options) {
-      ++fetches;
-      CHECK(request.url == "https://issuer.test/jwks.json");
-      CHECK_FALSE(options.follow_redirects);
-      CHECK(options.total_timeout == 5000ms);
-      if (down) throw http::Error(http::Errc::connect_failed, "GET https://issuer.test/jwks.json: Connection refused");
-      http::Response response;
-      response.status = status;
-      response.body = body;
-      if (!cache_control.empty()) response.headers.push_back({"Cache-Control", cache_control});
-      return response;
-    };
-  }
-
-  std::unique_ptr<RemoteJwks> make(int rpm = 10, std::chrono::seconds max_age = 600s) {
-    RemoteJwksConfig config;
-    config.url = "https://issuer.test/jwks.json";
-    config.refetches_per_minute = rpm;
-    config.max_age = max_age;
-    return std::make_unique<RemoteJwks>(config, server::AlgPolicy{}, [this](const std::string& line) { log.push_back(line); },
-                                        fetcher(), [this] { return now; });
-  }
-};
-
-bool has_kid(const server::KeySet& set, const std::string& kid) {
-  for (const auto& key : set.keys)
-    if (key.kid == kid) return true;
-  return false;
-}
-
-}  // namespace
+using test::FakeIssuer;
+using test::has_kid;
 
 TEST_CASE("remote jwks: the first fetch happens at start and publishes the keys") {
   FakeIssuer issuer;
@@ -221,6 +180,36 @@ TEST_CASE("remote jwks: --jwks-rpm 0 never refetches for unknown kids") {
   source->start(false);
   CHECK_FALSE(source->refresh_for_unknown_kid("x"));
   CHECK(issuer.fetches == 1);
+}
+
+TEST_CASE("remote jwks: --jwks-proxy is passed to the fetch and shown without its credentials") {
+  FakeIssuer issuer;
+  issuer.body = test::jwks_text({test::rsa_key()});
+  auto source = issuer.make(10, 600s, [](RemoteJwksConfig& config) { config.proxy = "http://user:secret@proxy.example:3128"; });
+  source->start(false);  // the fetcher checks options.proxy
+  CHECK(issuer.fetches == 1);
+  CHECK(source->describe() == "JWKS https://issuer.test/jwks.json through proxy http://proxy.example:3128, 1 key (RS256), refreshed every 600 s");
+}
+
+TEST_CASE("remote jwks: a proxy only for a non-loopback JWKS, and only a proxy URL") {
+  CHECK_NOTHROW(server::check_jwks_url("https://tenant.example/jwks", "http://proxy.example:3128"));
+  CHECK_NOTHROW(server::check_jwks_url("https://tenant.example/jwks", "socks5h://[::1]:1080"));
+  auto refusal = [](const std::string& url, const std::string& proxy) {
+    try {
+      server::check_jwks_url(url, proxy);
+    } catch (const base::Diagnostic& error) {
+      CHECK(error.what_failed == "serve: --jwks-proxy");
+      return error.why;
+    }
+    FAIL("expected a swapi::base::Diagnostic");
+    return std::string();
+  };
+  CHECK(refusal("http://127.0.0.1:8080/jwks", "http://proxy.example:3128") ==
+        "a loopback --jwks-uri is always fetched directly, never through a proxy");
+  CHECK(refusal("https://localhost/jwks", "http://proxy.example:3128") ==
+        "a loopback --jwks-uri is always fetched directly, never through a proxy");
+  CHECK(refusal("https://tenant.example/jwks", "ftp://proxy.example") == "unsupported proxy scheme 'ftp' in ftp://proxy.example");
+  CHECK(refusal("https://tenant.example/jwks", "proxy.example:3128").find("is not a valid absolute URL") != std::string::npos);
 }
 
 TEST_CASE("remote jwks: https required, http only to loopback hosts") {

@@ -18,7 +18,7 @@ namespace {
 
 std::shared_ptr<const VerifiedToken> token_expiring_at(std::optional<double> exp, std::vector<std::string> scopes = {}) {
   auto token = std::make_shared<VerifiedToken>();
-  token->exp = exp;
+  token->times.exp = exp;
   token->scopes = std::move(scopes);
   token->claims = {{"sub", "x"}};
   return token;

@@ -7,7 +7,6 @@
 
 #include "server/data/dataset.h"
 #include "base/diagnostic.h"
-#include "server/flavor.h"
 #include "server/options.h"
 #include "server/data/store.h"
 #include "tests/support/server_process.h"
@@ -107,9 +106,7 @@ TEST_CASE("dataset: --data DIR loads the same shape") {
   swapi::test::TempDir dir;
   copy_fixtures(dir);
   swapi::test::write_file(dir.file("films.json"), R"([{"id": 42, "title": "Rogue One"}])");
-  swapi::server::ServeOptions options;
-  options.data_dir = dir.path().string();
-  auto store = swapi::server::load_store(options);
+  auto store = swapi::server::load_store(dir.path().string());
   auto films = store->snapshot("films");
   REQUIRE(films->records.size() == 1);
   CHECK(films->find(42)->fields.at("title") == "Rogue One");

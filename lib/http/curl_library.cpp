@@ -1,10 +1,11 @@
 // Loading libcurl (curl_library.h): dlopen once, resolve every function we call, then
 // curl_global_init, all before any other thread can use it.
+#include "http/curl_library.h"
+
 #include <dlfcn.h>
 
 #include <string>
 
-#include "http/curl_library.h"
 #include "http/error.h"
 
 namespace swapi::http::detail {

@@ -1,4 +1,4 @@
-#include "server/web/route_context.h"
+#include "server/web/base_url.h"
 
 #include <httplib.h>
 
