@@ -17,6 +17,12 @@ std::string Context::getenv(const std::string& name) const {
   return {};
 }
 
+void add_state_dir_option(CLI::App& command, std::string& dir) {
+  command.add_option("--keys", dir, "State dir with the keyset (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
+                     "~/.local/state/swapi)")
+      ->type_name("DIR");
+}
+
 std::int64_t Context::now() const {
   if (clock) return clock();
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();

@@ -12,6 +12,9 @@
 #include "base/closest_match.h"
 #include "base/diagnostic.h"
 #include "cli/exit_codes.h"
+#include "jose/error.h"
+#include "jose/key_policy.h"
+#include "jose/keygen.h"
 #include "state/state_dir.h"
 
 namespace swapi::cli {
@@ -121,18 +124,29 @@ jose::Alg parse_alg_option(std::string_view text, std::string_view option) {
                    guess ? "did you mean " + *guess + "? (known: " + known + ")" : "choose from " + known);
 }
 
-std::optional<jose::Alg> default_alg(const jose::Jwk& key) {
-  if (key.alg) return key.alg;
-  switch (key.type) {
-    case jose::KeyType::rsa: return jose::Alg::RS256;
-    case jose::KeyType::ec:
-      for (jose::Alg alg : {jose::Alg::ES256, jose::Alg::ES384, jose::Alg::ES512})
-        if (jose::alg_curve(alg) == key.curve) return alg;
-      return std::nullopt;
-    case jose::KeyType::okp: return jose::Alg::EdDSA;
-    case jose::KeyType::oct: return jose::Alg::HS256;
+jose::Jwk load_pem_key(const Context& context, const std::string& file, const std::string& alg_option,
+                       const std::string& kid_option, bool signing, const std::string& what) {
+  std::string pem = read_argument(context, file, what);
+  jose::Jwk key;
+  try {
+    key = jose::import_pem(pem);
+  } catch (const jose::Error& error) {
+    throw base::Diagnostic(what, file + ": " + error.detail(),
+                           signing ? "PKCS#8 \"PRIVATE KEY\", \"RSA PRIVATE KEY\" or \"EC PRIVATE KEY\", unencrypted"
+                                   : "PKCS#8, SubjectPublicKeyInfo, \"RSA PRIVATE KEY\" or \"EC PRIVATE KEY\", "
+                                     "unencrypted");
   }
-  return std::nullopt;
+  if (signing && !key.is_private)
+    throw base::Diagnostic(what, file + " holds a public key; signing needs the private key");
+  auto alg = alg_option.empty() ? jose::default_alg(key) : parse_alg_option(alg_option, what + " --alg");
+  if (!alg) throw base::Diagnostic(what, file + ": no algorithm fits this key", "pass --alg");
+  if (auto unfit = jose::key_unfit_for(key, *alg, signing))
+    throw UsageError(what, std::string(jose::alg_name(*alg)) + " does not fit this key: " + unfit->reason,
+                     "pass the --alg of the key's family (RS*/PS* for RSA, ES* for its curve, EdDSA)");
+  key.alg = alg;
+  key.use = "sig";
+  key.kid = kid_option.empty() ? jose::thumbprint(key) : kid_option;
+  return key;
 }
 
 std::string rough_duration(std::int64_t seconds) {

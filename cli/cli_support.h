@@ -43,9 +43,14 @@ std::pair<std::string, nlohmann::json> parse_member(std::string_view text, std::
 
 // An algorithm name, exact; UsageError with a did-you-mean hint otherwise ("rs256" -> RS256).
 jose::Alg parse_alg_option(std::string_view text, std::string_view option);
-// The alg a key signs with when none is given: its own, else RS256 / the ES* of its curve /
-// EdDSA / HS256.
-std::optional<jose::Alg> default_alg(const jose::Jwk& key);
+
+// A PEM key from FILE (or - for stdin) ready to store or sign with: the alg from alg_option
+// (else jose::default_alg) and checked to fit it, use "sig", the kid from kid_option (else its
+// RFC 7638 thumbprint, as a keyset names keys). signing: it must be a private key. Throws
+// base::Diagnostic(what, ...) for an unreadable file, a non-key or a public key where a private
+// one is needed, UsageError(what, ...) for an alg that does not fit.
+jose::Jwk load_pem_key(const Context& context, const std::string& file, const std::string& alg_option,
+                       const std::string& kid_option, bool signing, const std::string& what);
 
 // "59 min", "3 h", "12 s", "2 d": the magnitude of a duration, rounded down, for sentences
 // like "expires in 59 min" / "expired 3 h ago".

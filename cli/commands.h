@@ -2,6 +2,7 @@
 // Every subcommand lives in its own file and owns its options: setup_x adds the subcommand to
 // the app and returns the action to run when it was chosen (CLI11's subcom_in_files pattern).
 #include <functional>
+#include <string>
 
 #include "cli/app.h"
 
@@ -10,6 +11,9 @@ namespace CLI { class App; }
 namespace swapi::cli {
 
 using Action = std::function<int()>;
+
+// --keys DIR, the state dir every client subcommand shares with `swapi serve`.
+void add_state_dir_option(CLI::App& command, std::string& dir);
 
 Action setup_serve(CLI::App& app, Context& context);
 Action setup_keys(CLI::App& app, Context& context);

@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "jose/error.h"
 #include "jose/keygen.h"
+#include "jose/key_policy.h"
 #include "state/keyset_store.h"
 
 namespace swapi::cli {
@@ -143,22 +144,8 @@ int run_retire(const KeysOptions& o, Context& context) {
 }
 
 int run_import(const KeysOptions& o, Context& context) {
-  std::string pem = read_argument(context, o.file, "keys import");
-  jose::Jwk key;
-  try {
-    key = jose::import_pem(pem);
-  } catch (const jose::Error& error) {
-    throw base::Diagnostic("keys import", o.file + ": " + error.detail(),
-                           "PKCS#8, SubjectPublicKeyInfo, \"RSA PRIVATE KEY\" or \"EC PRIVATE KEY\", unencrypted");
-  }
-  auto alg = o.alg.empty() ? default_alg(key) : parse_alg_option(o.alg, "keys import --alg");
-  if (!alg) throw base::Diagnostic("keys import", o.file + ": no algorithm fits this key", "pass --alg");
-  if (auto unfit = jose::key_unfit_for(key, *alg))
-    throw UsageError("keys import", std::string(jose::alg_name(*alg)) + " does not fit this key: " + unfit->reason,
-                     "pass the --alg of the key's family (RS*/PS* for RSA, ES* for its curve, EdDSA)");
-  key.alg = alg;
-  key.use = "sig";
-  key.kid = o.kid.empty() ? jose::thumbprint(key) : o.kid;
+  jose::Jwk key = load_pem_key(context, o.file, o.alg, o.kid, /*signing=*/false, "keys import");
+  jose::Alg alg = *key.alg;
   std::string kid = key.kid;
   bool is_private = key.is_private;
   keyset_edit("keys import", [&] {
@@ -166,15 +153,11 @@ int run_import(const KeysOptions& o, Context& context) {
                                  [&](server::Keyset& keyset) { keyset.add(std::move(key), context.now()); });
   });
   *context.out << kid << "\n";
-  *context.err << "swapi keys: imported " << jose::alg_name(*alg) << (is_private ? " private" : " public") << " key "
+  *context.err << "swapi keys: imported " << jose::alg_name(alg) << (is_private ? " private" : " public") << " key "
                << kid << " (published)\n";
   return kSuccess;
 }
 
-void add_keys_dir(CLI::App& cmd, KeysOptions& o) {
-  cmd.add_option("--keys", o.keys_dir, "State dir with the keyset (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
-                 "~/.local/state/swapi)")->type_name("DIR");
-}
 
 }  // namespace
 
@@ -189,30 +172,30 @@ Action setup_keys(CLI::App& app, Context& context) {
   gen->add_option("--bits", o->bits, "RSA modulus size (default 2048)")->type_name("BITS")->check(CLI::IsMember({2048, 3072, 4096}));
   gen->add_option("--kid", o->kid, "Key id (default: the key's RFC 7638 thumbprint)")->type_name("KID");
   gen->add_flag("--activate", o->activate, "Make it the active key: serve's issuer signs with it from now on");
-  add_keys_dir(*gen, *o);
+  add_state_dir_option(*gen, o->keys_dir);
 
   auto* list = keys->add_subcommand("list", "List the keys: kid, alg, key, status (active/retired/published), created");
   list->add_flag("--json", o->json, "Print JSON");
-  add_keys_dir(*list, *o);
+  add_state_dir_option(*list, o->keys_dir);
 
   auto* jwks = keys->add_subcommand("jwks", "Print the public JWKS that swapi serve publishes");
   jwks->add_flag("--private", o->include_private, "Include the private members and HMAC secrets (keep it secret)");
-  add_keys_dir(*jwks, *o);
+  add_state_dir_option(*jwks, o->keys_dir);
 
   auto* rotate = keys->add_subcommand("rotate", "Make a new key active; the old one stays published until retired");
   rotate->add_option("--alg", o->alg, "Algorithm of the new key (default: the active key's)")->type_name("ALG");
   rotate->add_option("--bits", o->bits, "RSA modulus size (default 2048)")->type_name("BITS")->check(CLI::IsMember({2048, 3072, 4096}));
-  add_keys_dir(*rotate, *o);
+  add_state_dir_option(*rotate, o->keys_dir);
 
   auto* retire = keys->add_subcommand("retire", "Remove a key: tokens it signed stop verifying");
   retire->add_option("KID", o->kid, "The key to remove (not the active one)")->type_name("KID")->required();
-  add_keys_dir(*retire, *o);
+  add_state_dir_option(*retire, o->keys_dir);
 
   auto* import = keys->add_subcommand("import", "Add a PEM key (private or public) to the keyset");
   import->add_option("FILE", o->file, "PEM file, or - for stdin")->type_name("FILE")->required();
   import->add_option("--kid", o->kid, "Key id (default: the key's RFC 7638 thumbprint)")->type_name("KID");
   import->add_option("--alg", o->alg, "Algorithm (default RS256 for RSA, the ES* of an EC key's curve, EdDSA)")->type_name("ALG");
-  add_keys_dir(*import, *o);
+  add_state_dir_option(*import, o->keys_dir);
 
   return [o, &context, gen, list, jwks, rotate, retire, import]() -> int {
     if (gen->parsed()) return run_gen(*o, context);

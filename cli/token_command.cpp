@@ -7,21 +7,15 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "jose/scopes.h"
 #include "testkit/defect_catalogue.h"
 
 namespace swapi::cli {
 
 std::vector<std::string> split_scopes(const std::vector<std::string>& values) {
   std::vector<std::string> scopes;
-  for (const auto& value : values) {
-    std::size_t start = 0;
-    while (start < value.size()) {
-      std::size_t end = value.find_first_of(" ,", start);
-      if (end == std::string::npos) end = value.size();
-      if (end > start) scopes.push_back(value.substr(start, end - start));
-      start = end + 1;
-    }
-  }
+  for (const auto& value : values)
+    for (auto& scope : jose::split_scopes(value, " ,")) scopes.push_back(std::move(scope));
   return scopes;
 }
 
@@ -50,10 +44,6 @@ int run_defects(const TokenOptions& o, Context& context) {
 
 namespace {
 
-void add_keys_dir(CLI::App& cmd, TokenOptions& o) {
-  cmd.add_option("--keys", o.keys_dir, "State dir with the keyset (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
-                 "~/.local/state/swapi)")->type_name("DIR");
-}
 
 void add_mint_options(CLI::App& mint, TokenOptions& o) {
   mint.add_option("--alg", o.alg, "Sign with the keyset's key of this algorithm (default: the active key)")->type_name("ALG");
@@ -76,7 +66,7 @@ void add_mint_options(CLI::App& mint, TokenOptions& o) {
   mint.add_option("--count", o.count, "Mint N distinct tokens (unique jti), one per line")->type_name("N")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
   mint.add_flag("--json", o.json, "One JSON object per token and line: token, header, claims");
-  add_keys_dir(mint, o);
+  add_state_dir_option(mint, o.keys_dir);
 }
 
 }  // namespace
@@ -107,7 +97,7 @@ Action setup_token(CLI::App& app, Context& context) {
   verify->add_option("--leeway", o->leeway, "Clock skew allowed for exp/nbf/iat, seconds")->type_name("SECONDS")
       ->check(CLI::Range(0, 3600))->capture_default_str();
   verify->add_flag("--json", o->json, "Print the verdict as JSON");
-  add_keys_dir(*verify, *o);
+  add_state_dir_option(*verify, o->keys_dir);
 
   return [o, &context, mint, defects, decode, verify]() -> int {
     if (mint->parsed()) return run_mint(*o, context);

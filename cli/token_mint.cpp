@@ -11,6 +11,7 @@
 #include "jose/error.h"
 #include "jose/jws.h"
 #include "jose/keygen.h"
+#include "jose/key_policy.h"
 #include "state/keyset_store.h"
 #include "testkit/defect_catalogue.h"
 #include "testkit/mint.h"
@@ -27,24 +28,7 @@ struct Signer {
 };
 
 Signer key_from_pem(const TokenOptions& o, Context& context) {
-  std::string pem = read_argument(context, o.key_file, "token mint --key");
-  jose::Jwk key;
-  try {
-    key = jose::import_pem(pem);
-  } catch (const jose::Error& error) {
-    throw base::Diagnostic("token mint --key", o.key_file + ": " + error.detail(),
-                           "PKCS#8 \"PRIVATE KEY\", \"RSA PRIVATE KEY\" or \"EC PRIVATE KEY\", unencrypted");
-  }
-  if (!key.is_private)
-    throw base::Diagnostic("token mint --key", o.key_file + " holds a public key; signing needs the private key");
-  auto alg = o.alg.empty() ? default_alg(key) : parse_alg_option(o.alg, "token mint --alg");
-  if (!alg) throw base::Diagnostic("token mint --key", "no algorithm fits this key", "pass --alg");
-  if (auto unfit = jose::key_unfit_for(key, *alg, /*for_signing=*/true))
-    throw UsageError("token mint --alg", std::string(jose::alg_name(*alg)) + " cannot sign with " + o.key_file + ": " +
-                                              unfit->reason);
-  key.alg = alg;
-  key.use = "sig";
-  key.kid = o.kid.empty() ? jose::thumbprint(key) : o.kid;  // what `keys import` would name it
+  jose::Jwk key = load_pem_key(context, o.key_file, o.alg, o.kid, /*signing=*/true, "token mint --key");
   return {key, {jose::public_part(key)}};
 }
 

@@ -116,4 +116,18 @@ std::optional<KeyUnfit> key_unfit_for(const Jwk& key, Alg alg, bool for_signing)
   return std::nullopt;
 }
 
+std::optional<Alg> default_alg(const Jwk& key) {
+  if (key.alg) return key.alg;
+  switch (key.type) {
+    case KeyType::rsa: return Alg::RS256;
+    case KeyType::ec:
+      for (Alg alg : {Alg::ES256, Alg::ES384, Alg::ES512})
+        if (alg_curve(alg) == key.curve) return alg;
+      return std::nullopt;
+    case KeyType::okp: return Alg::EdDSA;
+    case KeyType::oct: return Alg::HS256;
+  }
+  return std::nullopt;
+}
+
 }  // namespace swapi::jose

@@ -23,4 +23,8 @@ struct KeyUnfit {
 };
 std::optional<KeyUnfit> key_unfit_for(const Jwk& key, Alg alg, bool for_signing = false);
 
+// The alg a key is used with when nobody says: its own "alg", else RS256 for RSA, the ES* of an
+// EC key's curve, EdDSA for Ed25519, HS256 for a secret; nullopt for an unsupported curve.
+std::optional<Alg> default_alg(const Jwk& key);
+
 }  // namespace swapi::jose

@@ -39,8 +39,8 @@ SignedClaims verify_signed_claims(std::string_view token, std::span<const Jwk> k
   return SignedClaims{std::move(jws.header), std::move(claims), jws.alg, jws.key};
 }
 
-std::string insufficient_scope_detail(std::string_view missing) {
-  return "the token lacks scope " + std::string(missing) + " (from scope, scp or permissions)";
+std::string insufficient_scope_detail(std::span<const std::string> missing) {
+  return "the token lacks scope " + join_scopes(missing) + " (from scope, scp or permissions)";
 }
 
 SignedClaims validate_token(std::string_view token, std::span<const Jwk> keys, std::span<const Alg> allowed,
@@ -49,7 +49,7 @@ SignedClaims validate_token(std::string_view token, std::span<const Jwk> keys, s
   SignedClaims verified = verify_signed_claims(token, keys, allowed);
   validate_claims(verified.header, verified.claims, rules.claims, now);
   auto granted = extract_scopes(verified.claims);
-  std::string missing =
+  auto missing =
       missing_scopes(rules.required_scopes, [&](std::string_view scope) { return granted.count(std::string(scope)) > 0; });
   if (!missing.empty()) throw Error(Errc::insufficient_scope, insufficient_scope_detail(missing));
   return verified;

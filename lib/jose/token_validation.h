@@ -45,19 +45,16 @@ struct SignedClaims {
 // a JSON object without duplicate members (RFC 7519 §7.2 step 10). Throws Error.
 SignedClaims verify_signed_claims(std::string_view token, std::span<const Jwk> keys, std::span<const Alg> allowed);
 
-// The scopes of `required` that has(scope) denies, space-separated; empty when none is missing.
+// The scopes of `required` that has(scope) denies, in order; empty when none is missing.
 template <typename Has>
-std::string missing_scopes(const std::vector<std::string>& required, Has has) {
-  std::string missing;
-  for (const auto& scope : required) {
-    if (has(std::string_view(scope))) continue;
-    if (!missing.empty()) missing += ' ';
-    missing += scope;
-  }
+std::vector<std::string> missing_scopes(const std::vector<std::string>& required, Has has) {
+  std::vector<std::string> missing;
+  for (const auto& scope : required)
+    if (!has(std::string_view(scope))) missing.push_back(scope);
   return missing;
 }
-// "the token lacks scope <missing> (from scope, scp or permissions)".
-std::string insufficient_scope_detail(std::string_view missing);
+// "the token lacks scope <missing, space-separated> (from scope, scp or permissions)".
+std::string insufficient_scope_detail(std::span<const std::string> missing);
 
 // All of it, in the guard's order: syntax, signature, claims (validate_claims), scopes
 // (extract_scopes: scope, scp, permissions). Throws Error with the failed rule, e.g.

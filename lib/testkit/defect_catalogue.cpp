@@ -8,6 +8,7 @@
 #include "jose/base64url.h"
 #include "jose/error.h"
 #include "jose/jws.h"
+#include "jose/key_policy.h"
 #include "jose/strict_json.h"
 #include "testkit/case_builder.h"
 #include "testkit/mint.h"
@@ -88,21 +89,6 @@ const std::vector<Defect>& defects() {
   return list;
 }
 
-// A default alg for a trusted public key without one.
-std::optional<jose::Alg> alg_for(const jose::Jwk& key) {
-  if (key.alg) return key.alg;
-  switch (key.type) {
-    case jose::KeyType::rsa: return jose::Alg::RS256;
-    case jose::KeyType::ec:
-      for (jose::Alg alg : {jose::Alg::ES256, jose::Alg::ES384, jose::Alg::ES512})
-        if (jose::alg_curve(alg) == key.curve) return alg;
-      return std::nullopt;
-    case jose::KeyType::okp: return jose::Alg::EdDSA;
-    case jose::KeyType::oct: return jose::Alg::HS256;
-  }
-  return std::nullopt;
-}
-
 // The trusted public key a foreign token names (by kid), else the first asymmetric one.
 std::optional<jose::Jwk> trusted_for(const CaseContext& context, std::string_view kid) {
   const jose::Jwk* first = nullptr;
@@ -171,7 +157,7 @@ Basis make_basis(const CaseContext& context) {
     // No private key: the unsigned attacks still name the trusted key's kid and alg.
     basis.header = {{"typ", "JWT"}};
     if (basis.trusted_public) {
-      basis.alg = alg_for(*basis.trusted_public);
+      basis.alg = jose::default_alg(*basis.trusted_public);
       basis.trusted_kid = basis.trusted_public->kid;
     }
     basis.header["alg"] = basis.alg ? std::string(jose::alg_name(*basis.alg)) : "RS256";

@@ -18,15 +18,8 @@ namespace swapi::testkit {
 
 namespace {
 
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* handle) const noexcept {
-    Free(handle);
-  }
-};
-using EncoderCtxPtr = std::unique_ptr<OSSL_ENCODER_CTX, Deleter<OSSL_ENCODER_CTX_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
+using EncoderCtxPtr = std::unique_ptr<OSSL_ENCODER_CTX, decltype(&OSSL_ENCODER_CTX_free)>;
+using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
 
 [[noreturn]] void fail(std::string what) {
   ERR_clear_error();  // the reasons belong to this failure only; do not leak them into the next
@@ -37,7 +30,8 @@ using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
 // ("SubjectPublicKeyInfo", or "type-specific": PKCS#1 RSAPublicKey for RSA).
 std::string encode_public(const jose::Jwk& key, const char* format, const char* structure) {
   EncoderCtxPtr encoder(
-      OSSL_ENCODER_CTX_new_for_pkey(key.pkey.get(), OSSL_KEYMGMT_SELECT_PUBLIC_KEY, format, structure, nullptr));
+      OSSL_ENCODER_CTX_new_for_pkey(key.pkey.get(), OSSL_KEYMGMT_SELECT_PUBLIC_KEY, format, structure, nullptr),
+      OSSL_ENCODER_CTX_free);
   unsigned char* data = nullptr;
   std::size_t length = 0;
   if (!encoder || OSSL_ENCODER_CTX_get_num_encoders(encoder.get()) == 0 ||
@@ -108,7 +102,7 @@ std::string hmac_any(jose::Alg alg, std::string_view secret, std::string_view in
 }
 
 std::string self_signed_certificate_der(const jose::Jwk& key) {
-  X509Ptr cert(X509_new());
+  X509Ptr cert(X509_new(), X509_free);
   if (!cert) fail("cannot allocate a certificate");
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);

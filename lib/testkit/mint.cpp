@@ -5,22 +5,15 @@
 #include <ostream>
 #include <thread>
 
-#include <openssl/rand.h>
-
 #include "jose/base64url.h"
+#include "jose/digest.h"
 #include "jose/error.h"
 #include "jose/jws.h"
+#include "jose/scopes.h"
 
 namespace swapi::testkit {
 
 namespace {
-
-std::string random_bytes(std::size_t count) {
-  std::string bytes(count, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1)
-    throw jose::Error(jose::Errc::crypto_error, "no random bytes for jti");
-  return bytes;
-}
 
 std::string dump(const nlohmann::json& value, const char* what) {
   try {
@@ -64,11 +57,7 @@ nlohmann::json build_claims(const TokenSpec& spec, std::string_view jti) {
   if (spec.expires_at) claims["exp"] = *spec.expires_at;
   if (spec.not_before) claims["nbf"] = *spec.not_before;
   if (spec.with_jti && !jti.empty()) claims["jti"] = std::string(jti);
-  if (!spec.scopes.empty()) {
-    std::string scope;
-    for (const auto& item : spec.scopes) scope += (scope.empty() ? "" : " ") + item;
-    claims["scope"] = scope;
-  }
+  if (!spec.scopes.empty()) claims["scope"] = jose::join_scopes(spec.scopes);
   merge_members(claims, spec.extra_claims);
   return claims;
 }
@@ -81,7 +70,7 @@ nlohmann::json build_header(const jose::Jwk& key, const nlohmann::json& extra) {
   return header;
 }
 
-std::string new_jti() { return jose::base64url_encode(random_bytes(16)); }
+std::string new_jti() { return jose::random_base64url(16); }
 
 std::string mint_token(const jose::Jwk& key, const TokenSpec& spec) {
   nlohmann::json header = build_header(key, spec.extra_header);
@@ -97,7 +86,7 @@ void mint_batch(const jose::Jwk& key, const TokenSpec& spec, std::size_t count, 
   const std::string claims = dump(build_claims(spec, {}), "claims");
   // A random prefix shared by the batch and a sequence number: unique within the batch by
   // construction, across batches by the 96 random bits.
-  const std::string prefix = jose::base64url_encode(random_bytes(12)) + "-";
+  const std::string prefix = jose::random_base64url(12) + "-";
   const bool with_jti = spec.with_jti && !spec.extra_claims.contains("jti");
 
   auto mint_one = [&](jose::Signer& signer, std::size_t index, std::string& into) {

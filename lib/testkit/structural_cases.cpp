@@ -99,47 +99,48 @@ CaseList embedded_jwk_cases(const Defect& defect, const Basis& basis) {
   return list;
 }
 
-CaseList jku_cases(const Defect& defect, const Basis& basis) {
+namespace {
+
+// jku / x5u: the header names a URL on the canary, which serves what a vulnerable server needs
+// to accept the token (body(with_kid)); the case fails if the canary is asked at all.
+template <typename Body>
+CaseList remote_key_cases(const Defect& defect, const Basis& basis, const std::string& member, const char* extension,
+                          const char* what, const char* content_type, Body body) {
   jose::Alg alg = asymmetric_alg(basis);
   const jose::Jwk& attacker = attacker_key(alg);
   CaseList list;
   for (const auto& variant : kid_variants(basis)) {
-    std::string name = "jku" + variant.suffix;
-    std::string path = "/" + name + ".json";
+    std::string name = member + variant.suffix;
+    std::string path = "/" + name + extension;
     nlohmann::json header = attacker_header(basis, alg, variant.with_kid);
-    header["jku"] = canary_url(basis, path);
+    header[member] = canary_url(basis, path);
     AttackCase attack = make_case(defect, name,
-                                  "signed by an attacker key whose JWKS is at the canary URL in jku, " +
-                                      variant_words(variant),
+                                  "signed by an attacker key whose " + std::string(what) + " is at the canary URL in " +
+                                      member + ", " + variant_words(variant),
                                   sign_segments(header, basis.payload_segment, attacker));
     attack.canary_path = path;
-    attack.canary_body = nlohmann::json{{"keys", {attacker_jwk(attacker, basis, variant.with_kid)}}}.dump();
-    attack.canary_content_type = "application/json";
+    attack.canary_body = body(attacker, variant.with_kid);
+    attack.canary_content_type = content_type;
     list.push_back(std::move(attack));
   }
   return list;
 }
 
+}  // namespace
+
+CaseList jku_cases(const Defect& defect, const Basis& basis) {
+  return remote_key_cases(defect, basis, "jku", ".json", "JWKS", "application/json",
+                          [&](const jose::Jwk& attacker, bool with_kid) {
+                            return nlohmann::json{{"keys", {attacker_jwk(attacker, basis, with_kid)}}}.dump();
+                          });
+}
+
 CaseList x5u_cases(const Defect& defect, const Basis& basis) {
-  jose::Alg alg = asymmetric_alg(basis);
-  const jose::Jwk& attacker = attacker_key(alg);
-  std::string certificate = pem_certificate(self_signed_certificate_der(attacker));
-  CaseList list;
-  for (const auto& variant : kid_variants(basis)) {
-    std::string name = "x5u" + variant.suffix;
-    std::string path = "/" + name + ".pem";
-    nlohmann::json header = attacker_header(basis, alg, variant.with_kid);
-    header["x5u"] = canary_url(basis, path);
-    AttackCase attack = make_case(defect, name,
-                                  "signed by an attacker key whose certificate is at the canary URL in x5u, " +
-                                      variant_words(variant),
-                                  sign_segments(header, basis.payload_segment, attacker));
-    attack.canary_path = path;
-    attack.canary_body = certificate;
-    attack.canary_content_type = "application/pem-certificate-chain";  // RFC 8555 §9.1
-    list.push_back(std::move(attack));
-  }
-  return list;
+  // RFC 8555 §9.1 registers application/pem-certificate-chain.
+  return remote_key_cases(defect, basis, "x5u", ".pem", "certificate", "application/pem-certificate-chain",
+                          [](const jose::Jwk& attacker, bool) {
+                            return pem_certificate(self_signed_certificate_der(attacker));
+                          });
 }
 
 CaseList x5c_cases(const Defect& defect, const Basis& basis) {

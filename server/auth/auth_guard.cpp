@@ -159,12 +159,11 @@ GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& 
   if (!claims_hold(*verified, now, refusal)) return refusal;
 
   if (requirement.kind == Requirement::Kind::scopes) {
-    std::string missing =
+    auto missing =
         jose::missing_scopes(requirement.scopes, [&](std::string_view scope) { return verified->has_scope(scope); });
-    if (!missing.empty()) {
+    if (!missing.empty())
       return refuse(Challenge::Kind::insufficient_scope, "insufficient_scope", jose::insufficient_scope_detail(missing),
                     jose::join_scopes(requirement.scopes));
-    }
   }
   return allow("ok");
 }

@@ -8,24 +8,11 @@
 
 #include "jose/jwk.h"
 #include "jose/keygen.h"
-#include "tests/support/server_process.h"
+#include "tests/cli/cli_home.h"
 
 using namespace swapi::test;
 
 namespace {
-
-struct Home {
-  TempDir dir;
-  std::map<std::string, std::string> env{{"SWAPI_HOME", dir.file("home")}};
-  CommandResult run(const std::vector<std::string>& args, const std::string& input = {}) {
-    return run_swapi(args, env, input);
-  }
-  nlohmann::json list() {
-    auto result = run({"keys", "list", "--json"});
-    REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-    return nlohmann::json::parse(result.out)["keys"];
-  }
-};
 
 std::string line(std::string text) {
   while (!text.empty() && text.back() == '\n') text.pop_back();

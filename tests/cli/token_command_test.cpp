@@ -9,26 +9,11 @@
 
 #include "jose/jws.h"
 #include "jose/keygen.h"
-#include "tests/support/server_process.h"
+#include "tests/cli/cli_home.h"
 
 using namespace swapi::test;
 
 namespace {
-
-struct Home {
-  TempDir dir;
-  std::map<std::string, std::string> env{{"SWAPI_HOME", dir.file("home")}};
-  CommandResult run(const std::vector<std::string>& args, const std::string& input = {}) {
-    return run_swapi(args, env, input);
-  }
-  std::string mint(std::vector<std::string> args = {}) {
-    args.insert(args.begin(), {"token", "mint"});
-    auto result = run(args);
-    REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-    REQUIRE(result.out.ends_with("\n"));
-    return result.out.substr(0, result.out.size() - 1);
-  }
-};
 
 nlohmann::json claims_of(const std::string& token) {
   return nlohmann::json::parse(swapi::jose::parse_compact(token).payload);

@@ -156,3 +156,15 @@ TEST_CASE("key policy: an empty HMAC secret is weak_key") {
   CHECK(unfit->code == Errc::weak_key);
   CHECK(unfit->reason == "the HMAC secret is empty");
 }
+
+TEST_CASE("default_alg: the key's own alg, else the natural one of its family and curve") {
+  Jwk rsa = shared_key(Alg::PS256);
+  CHECK(default_alg(rsa) == Alg::PS256);
+  rsa.alg.reset();
+  CHECK(default_alg(rsa) == Alg::RS256);
+  for (Alg alg : {Alg::ES256, Alg::ES384, Alg::ES512, Alg::EdDSA, Alg::HS256}) {
+    Jwk key = shared_key(alg);
+    key.alg.reset();
+    CHECK(default_alg(key) == alg);
+  }
+}
