@@ -11,7 +11,6 @@
 
 #include "jose/alg.h"
 #include "jose/jwk.h"
-#include "jose/key_policy.h"
 
 namespace swapi::jose {
 

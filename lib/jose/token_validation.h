@@ -16,7 +16,6 @@
 #include "jose/alg.h"
 #include "jose/claims.h"
 #include "jose/jwk.h"
-#include "jose/scopes.h"
 
 namespace swapi::jose {
 
