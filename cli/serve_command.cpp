@@ -27,8 +27,14 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
   auto* key = cmd.add_option("--tls-key", o.tls_key, "PEM private key for --tls-cert");
   cert->needs(key);
   key->needs(cert);
-  cmd.add_option("--threads", o.threads, "Worker threads (default 64; each keep-alive connection holds one)")
+  cmd.add_option("--max-threads,--threads", o.max_threads,
+                 "Most worker threads (default 32); the pool grows under load and shrinks when idle")
       ->check(CLI::Range(1, 1024));
+  cmd.add_option("--request-timeout", o.request_timeout,
+                 "Seconds a request (head and body) may take to arrive, or 408 (default 10)")
+      ->check(CLI::Range(1, 3600));
+  cmd.add_option("--idle-timeout", o.idle_timeout, "Seconds an idle keep-alive connection is kept open (default 5)")
+      ->check(CLI::Range(1, 3600));
   cmd.add_option("--log-format", o.log_format, "Access log format on stderr: text or json")
       ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
 

@@ -14,7 +14,9 @@ struct ServeOptions {
   int port = 8080;                 // 0 = pick a free port
   std::string ready_file;          // written with the base URL once listening
   std::string tls_cert, tls_key;   // both or neither: HTTPS
-  int threads = 0;                 // worker threads; 0 = default (see server.cpp)
+  int max_threads = 0;             // upper bound of the worker pool; 0 = default (see server.cpp)
+  int request_timeout = 0;         // seconds for a whole request to arrive; 0 = default
+  int idle_timeout = 0;            // seconds an idle keep-alive connection is kept; 0 = default
   std::string log_format = "text"; // "text" | "json"
 
   // Data

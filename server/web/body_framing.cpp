@@ -2,19 +2,13 @@
 
 #include <httplib.h>
 
-#include <dirent.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <charconv>
-#include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string_view>
 #include <utility>
+
+#include "server/web/connection_front.h"
 
 namespace swapi::server {
 
@@ -42,78 +36,6 @@ BodyVerdict refuse(int status, std::string reason) {
   verdict.status = status;
   verdict.reason = std::move(reason);
   return verdict;
-}
-
-// How much of what a refused client is still sending is read and thrown away before the
-// connection closes, and for how long (RFC 9112 §9.6). Closing with unread bytes makes the
-// kernel answer with a reset, which can destroy the answer before the client reads it: with
-// a plain close, a keep-alive client POSTing 1 MB without a token saw a write error instead
-// of the 401 in 24 of 50 tries. 8 MiB covers every body a client may send us (the limit is
-// 1 MiB) with room for one over it; 250 ms is ages on loopback and bounds a trickling client.
-constexpr std::size_t kDrainBytes = 8u << 20;
-constexpr std::chrono::milliseconds kDrainTime{250};
-
-std::optional<std::pair<std::string, int>> address_of(int (*get)(int, sockaddr*, socklen_t*), int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (get(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return std::nullopt;
-  int port = 0;
-  if (address.ss_family == AF_INET) {
-    port = ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port);
-  } else if (address.ss_family == AF_INET6) {
-    port = ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
-  } else {
-    return std::nullopt;
-  }
-  char host[NI_MAXHOST];
-  // As cpp-httplib renders request.remote_addr.
-  if (getnameinfo(reinterpret_cast<const sockaddr*>(&address), length, host, sizeof host, nullptr, 0, NI_NUMERICHOST))
-    return std::nullopt;
-  return std::make_pair(std::string(host), port);
-}
-
-// The socket cpp-httplib serves `request` on, or -1. Version 0.11.4 gives handlers no
-// socket, but a live TCP connection is the one socket with its addresses: the request's peer
-// and local port. Only the worker serving the request closes that socket, so it stays ours.
-int connection_socket(const httplib::Request& request) {
-  DIR* fds = ::opendir("/proc/self/fd");
-  if (!fds) return -1;
-  int found = -1;
-  while (dirent* entry = ::readdir(fds)) {
-    char* end = nullptr;
-    long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd == ::dirfd(fds)) continue;
-    auto peer = address_of(::getpeername, static_cast<int>(fd));
-    if (!peer || peer->second != request.remote_port || peer->first != request.remote_addr) continue;
-    auto local = address_of(::getsockname, static_cast<int>(fd));
-    if (!local || local->second != request.local_port) continue;
-    found = static_cast<int>(fd);
-    break;
-  }
-  ::closedir(fds);
-  return found;
-}
-
-// Half-closes the connection once the answer is out, then reads and discards what the client
-// still sends (bounded), so the close that follows is a FIN, not a reset.
-void linger(const httplib::Request& request) {
-  int fd = connection_socket(request);
-  if (fd < 0) return;
-  ::shutdown(fd, SHUT_WR);
-  auto deadline = std::chrono::steady_clock::now() + kDrainTime;
-  char discard[16384];
-  for (std::size_t drained = 0; drained < kDrainBytes;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return;
-    pollfd entry{fd, POLLIN, 0};
-    int ready = ::poll(&entry, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) return;
-    ssize_t got = ::recv(fd, discard, sizeof discard, MSG_DONTWAIT);
-    if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (got <= 0) return;  // the client closed too: done
-    drained += static_cast<std::size_t>(got);
-  }
 }
 
 }  // namespace
@@ -180,8 +102,8 @@ void close_after_sending(const httplib::Request& request, httplib::Response& res
       body->size(), content_type,
       [body, head, &writable](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
         if (head) writable.method = *head;
-        if (sink.write(body->data() + offset, length)) linger(writable);
-        return false;  // cancel: cpp-httplib closes the connection after this body
+        if (sink.write(body->data() + offset, length)) close_lingering_after_answer();
+        return false;  // cancel: cpp-httplib ends the request here and the front closes
       });
 }
 

@@ -17,7 +17,8 @@
 // as a request. Close, not keep-alive: to keep the connection the body would have to be read
 // through routing, and a refused request must never get that far. The close is a lingering
 // one (RFC 9112 §9.6): half-close, read and discard what the client still sends (bounded in
-// bytes and time), then close, so the client reads the answer instead of a reset.
+// bytes and time), then close, so the client reads the answer instead of a reset. The
+// connection front (connection_front.h) owns the socket and does that part.
 #include <cstdint>
 #include <string>
 
@@ -43,9 +44,9 @@ BodyVerdict judge_body(const httplib::Request& request, std::uint64_t max_bytes)
 bool body_fully_read(const httplib::Request& request);
 
 // Makes `response` (a filled error) close the connection once it is sent: "Connection:
-// close", and the body sent by a content provider that lingers (above) and then cancels,
-// which is what makes cpp-httplib 0.11.4 drop the connection (the provider "return false to
-// cancel" of its README). cpp-httplib never writes a HEAD response's body, so a HEAD answered
+// close", and the body sent by a content provider that asks the front for a lingering close
+// and then cancels, which is what makes cpp-httplib 0.11.4 end the connection's requests
+// (the provider "return false to cancel" of its README). cpp-httplib never writes a HEAD response's body, so a HEAD answered
 // this way is answered as a GET: a HEAD that declares a body, or that failed to parse, is not
 // one a client can rely on, and the extra bytes end with the connection.
 void close_after_sending(const httplib::Request& request, httplib::Response& response);

@@ -60,6 +60,7 @@ class ServerProcess {
 
   const std::string& base_url() const { return base_url_; }  // "http://127.0.0.1:PORT"
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }        // the server process, for /proc/PID
   std::string home() const;                  // the SWAPI_HOME this server runs with
   httplib::Client client() const;            // keep-alive off, 10 s timeouts
 
