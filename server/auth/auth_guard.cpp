@@ -141,19 +141,26 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
 GuardDecision AuthGuard::check_token(std::string_view token, const Requirement& requirement) {
   // The rules are jose's (jose/token_validation.h), shared with `swapi token verify`; the guard
   // adds the cache and the refetch around them.
-  try {
-    jose::check_token_syntax(token, settings_.max_token_bytes);
-  } catch (const jose::Error& error) {
-    return refuse(error);
-  }
-
+  // Both caches hold only tokens that passed the syntax check (they are filled by verify()),
+  // and are keyed by the token's digest: a hit needs no second check, which was ~5% of the
+  // instructions of a request. The size bound comes first so no oversized token is hashed.
   std::int64_t now = now_();
-  const TokenDigest& digest = digest_of(token);
   GuardDecision refusal;
-  std::shared_ptr<const VerifiedToken> verified = cache_.find(digest, now, keys_->generation());
+  std::shared_ptr<const VerifiedToken> verified;
+  if (token.size() <= settings_.max_token_bytes) {
+    const TokenDigest& digest = digest_of(token);
+    verified = cache_.find(digest, now, keys_->generation());
+    if (!verified) {
+      if (auto rejected = cache_.find_rejected(digest, now, keys_->generation())) return refuse(*rejected);
+    }
+  }
   if (!verified) {
-    if (auto rejected = cache_.find_rejected(digest, now, keys_->generation())) return refuse(*rejected);
-    verified = verify(token, digest, now, refusal);
+    try {
+      jose::check_token_syntax(token, settings_.max_token_bytes);
+    } catch (const jose::Error& error) {
+      return refuse(error);
+    }
+    verified = verify(token, digest_of(token), now, refusal);
     if (!verified) return refusal;
   }
   if (!claims_hold(*verified, now, refusal)) return refusal;

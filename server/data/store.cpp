@@ -157,13 +157,25 @@ void SplicedText::append_splice() { parts_.emplace_back(); }
 RecordPtr make_record(std::string_view resource, RecordId id, nlohmann::json fields) {
   require_object(fields);
   fields.erase("id");
-  const ResourceSchema* schema = find_resource_schema(resource);
   auto record = std::make_shared<Record>();
   record->id = id;
-  record->swapi_text = serialise(schema, resource, id, fields, false);
-  record->loopback_text = serialise(schema, resource, id, fields, true);
+  record->resource = std::string(resource);
   record->fields = std::move(fields);
   return record;
+}
+
+const SplicedText& Record::swapi_text() const {
+  std::call_once(swapi_once_, [this] {
+    swapi_text_ = serialise(find_resource_schema(resource), resource, id, fields, false);
+  });
+  return swapi_text_;
+}
+
+const SplicedText& Record::loopback_text() const {
+  std::call_once(loopback_once_, [this] {
+    loopback_text_ = serialise(find_resource_schema(resource), resource, id, fields, true);
+  });
+  return loopback_text_;
 }
 
 RecordPtr Collection::find(RecordId id) const {

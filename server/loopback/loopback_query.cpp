@@ -233,11 +233,11 @@ std::size_t count_matches(const Collection& collection, const WhereNode& where) 
 void append_record(std::string& out, const Record& record, const std::optional<FieldSelection>& fields,
                    std::string_view base_url) {
   if (!fields) {
-    record.loopback_text.append_to(out, base_url);
+    record.loopback_text().append_to(out, base_url);
     return;
   }
   // Rare path: re-read the cached body in its order and keep the selected members.
-  auto full = nlohmann::ordered_json::parse(record.loopback_text.render(base_url));
+  auto full = nlohmann::ordered_json::parse(record.loopback_text().render(base_url));
   nlohmann::ordered_json reduced = nlohmann::ordered_json::object();
   for (auto& [name, value] : full.items()) {
     if (fields->shows(name)) reduced[name] = std::move(value);

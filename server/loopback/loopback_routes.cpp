@@ -288,7 +288,7 @@ class LoopbackRoutes {
 
   void send_record(const httplib::Request& request, httplib::Response& response, const Record& record) const {
     std::string body;
-    record.loopback_text.append_to(body, base_url(request));
+    record.loopback_text().append_to(body, base_url(request));
     send_json(response, std::move(body));
   }
 

@@ -42,7 +42,7 @@ class SwapiRoutes {
     auto record = store_.snapshot(schema->name)->find(*id);
     if (!record) return not_found(response);
     std::string body;
-    record->swapi_text.append_to(body, base_url(request));
+    record->swapi_text().append_to(body, base_url(request));
     send_json(response, std::move(body));
   }
 
@@ -105,7 +105,7 @@ class SwapiRoutes {
     std::size_t last = std::min(first + kSwapiPageSize, matches.size());
     for (std::size_t i = first; i < last; ++i) {
       if (i > first) body += ',';
-      matches[i]->swapi_text.append_to(body, base);
+      matches[i]->swapi_text().append_to(body, base);
     }
     body += "]}";
     send_json(response, std::move(body));

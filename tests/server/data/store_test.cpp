@@ -260,27 +260,27 @@ TEST_CASE("store: records render in swapi.dev order with absolute links and url"
                              {"films", {"/api/films/1/", "https://elsewhere.example/films/9/"}},
                              {"zz_extra", "/api/not-a-link/"}, {"height", "172"}});
   std::string base = "http://localhost:9000";
-  CHECK(record->swapi_text.render(base) ==
+  CHECK(record->swapi_text().render(base) ==
         R"({"name":"Luke Skywalker","height":"172","homeworld":"http://localhost:9000/api/planets/1/",)"
         R"("films":["http://localhost:9000/api/films/1/","https://elsewhere.example/films/9/"],)"
         R"("zz_extra":"/api/not-a-link/","url":"http://localhost:9000/api/people/1/"})");
-  CHECK(record->loopback_text.render("") ==
+  CHECK(record->loopback_text().render("") ==
         R"({"id":1,"name":"Luke Skywalker","height":"172","homeworld":"/api/planets/1/",)"
         R"("films":["/api/films/1/","https://elsewhere.example/films/9/"],)"
         R"("zz_extra":"/api/not-a-link/","url":"/api/people/1/"})");
 
   // render_record gives the same documents as JSON values.
-  CHECK(render_record("people", *record, base, false) == json::parse(record->swapi_text.render(base)));
-  CHECK(render_record("people", *record, base, true) == json::parse(record->loopback_text.render(base)));
+  CHECK(render_record("people", *record, base, false) == json::parse(record->swapi_text().render(base)));
+  CHECK(render_record("people", *record, base, true) == json::parse(record->loopback_text().render(base)));
 }
 
 TEST_CASE("store: a null homeworld and an empty record render as valid JSON") {
   auto droid = make_record("species", 2, {{"name", "Droid"}, {"homeworld", nullptr}});
-  CHECK(droid->swapi_text.render("http://h") ==
+  CHECK(droid->swapi_text().render("http://h") ==
         R"({"name":"Droid","homeworld":null,"url":"http://h/api/species/2/"})");
   auto empty = make_record("films", 7, json::object());
-  CHECK(empty->swapi_text.render("http://h") == R"({"url":"http://h/api/films/7/"})");
-  CHECK(empty->loopback_text.render("http://h") == R"({"id":7,"url":"http://h/api/films/7/"})");
+  CHECK(empty->swapi_text().render("http://h") == R"({"url":"http://h/api/films/7/"})");
+  CHECK(empty->loopback_text().render("http://h") == R"({"id":7,"url":"http://h/api/films/7/"})");
 }
 
 TEST_CASE("store: concurrent readers always see a complete collection while writers write") {
