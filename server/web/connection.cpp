@@ -130,20 +130,16 @@ IoStatus Connection::handshake() {
 }
 
 IoStatus Connection::fill(std::size_t limit) {
-  constexpr std::size_t kChunk = 4096;
-  if (start > 0 && start == buffer.size()) {
-    buffer.clear();
-    start = scanned = 0;
-  }
+  // Received on the stack and appended: a connection trickling a few bytes holds a buffer of
+  // a few bytes, not of the read size (1000 slow clients held 4 KiB each).
+  char chunk[16384];
   for (;;) {
     std::size_t have = buffer.size() - start;
     if (have >= limit) return IoStatus::done;
-    std::size_t room = std::min(kChunk, limit - have);
-    std::size_t old = buffer.size();
-    buffer.resize(old + room);
-    IoResult got = receive(buffer.data() + old, room);
-    buffer.resize(old + got.bytes);
+    IoResult got = receive(chunk, std::min(sizeof chunk, limit - have));
     if (got.status != IoStatus::done) return got.status;
+    if (start > 0 && start == buffer.size()) buffer.clear(), start = scanned = 0;
+    buffer.append(chunk, got.bytes);
   }
 }
 
@@ -184,7 +180,7 @@ bool wait_for(int fd, IoStatus want, Clock::time_point deadline) {
 }
 
 bool ConnectionStream::is_readable() const {
-  if (!connection_.unread().empty()) return true;
+  if (next_ != end_) return true;
   if (connection_.ssl && SSL_pending(connection_.ssl) > 0) return true;
   return wait_for(connection_.fd, IoStatus::want_read, request_deadline_);
 }
@@ -194,22 +190,21 @@ bool ConnectionStream::is_writable() const {
 }
 
 ssize_t ConnectionStream::read(char* ptr, std::size_t size) {
+  if (next_ != end_) {
+    if (size == 1) {  // the head, byte by byte
+      *ptr = *next_++;
+      return 1;
+    }
+    std::size_t count = std::min(size, static_cast<std::size_t>(end_ - next_));
+    std::memcpy(ptr, next_, count);
+    next_ += count;
+    return static_cast<ssize_t>(count);
+  }
   if (size == 0) return 0;
   Connection& c = connection_;
+  return_buffer();  // all of it was read: the buffer empties (keeping its capacity)
+  take_buffer();
   for (;;) {
-    std::size_t have = c.buffer.size() - c.start;
-    if (have > 0) {
-      // cpp-httplib reads a head one byte per call: keep that path short.
-      if (size == 1) {
-        *ptr = c.buffer[c.start];
-        c.consume(1);
-        return 1;
-      }
-      std::size_t count = std::min(size, have);
-      std::memcpy(ptr, c.buffer.data() + c.start, count);
-      c.consume(count);
-      return static_cast<ssize_t>(count);
-    }
     // Nothing buffered: a body's large reads go straight to the caller, small ones fill the
     // buffer with what is there.
     IoStatus status = IoStatus::done;
@@ -219,7 +214,8 @@ ssize_t ConnectionStream::read(char* ptr, std::size_t size) {
       status = got.status;
     } else {
       status = c.fill(16384);
-      if (c.start < c.buffer.size()) continue;
+      take_buffer();
+      if (next_ != end_) return read(ptr, size);
     }
     if (status == IoStatus::closed) return 0;
     if (status == IoStatus::failed) return -1;

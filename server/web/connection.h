@@ -70,7 +70,12 @@ struct Connection {
 class ConnectionStream final : public httplib::Stream {
  public:
   ConnectionStream(Connection& connection, Clock::time_point request_deadline, Clock::duration write_timeout)
-      : connection_(connection), request_deadline_(request_deadline), write_timeout_(write_timeout) {}
+      : connection_(connection), request_deadline_(request_deadline), write_timeout_(write_timeout) {
+    take_buffer();
+  }
+  ~ConnectionStream() override { return_buffer(); }
+  ConnectionStream(const ConnectionStream&) = delete;
+  ConnectionStream& operator=(const ConnectionStream&) = delete;
 
   bool is_readable() const override;
   bool is_writable() const override;
@@ -81,7 +86,18 @@ class ConnectionStream final : public httplib::Stream {
   socket_t socket() const override { return connection_.fd; }
 
  private:
+  // cpp-httplib reads a head one byte per call (~850 calls for a request with a token): those
+  // calls read from [next_, end_), and the connection's buffer learns what was consumed only
+  // when the stream refills or ends.
+  void take_buffer() {
+    next_ = connection_.buffer.data() + connection_.start;
+    end_ = connection_.buffer.data() + connection_.buffer.size();
+  }
+  void return_buffer() { connection_.consume(static_cast<std::size_t>(next_ - (connection_.buffer.data() + connection_.start))); }
+
   Connection& connection_;
+  const char* next_ = nullptr;
+  const char* end_ = nullptr;
   Clock::time_point request_deadline_;
   Clock::duration write_timeout_;
 };
