@@ -28,7 +28,7 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
   cert->needs(key);
   key->needs(cert);
   cmd.add_option("--max-threads,--threads", o.max_threads,
-                 "Most worker threads (default 32); the pool grows under load and shrinks when idle")
+                 "Most worker threads (default 16); the pool grows under load and shrinks when idle")
       ->check(CLI::Range(1, 1024));
   cmd.add_option("--request-timeout", o.request_timeout,
                  "Seconds a request (head and body) may take to arrive, or 408 (default 10)")

@@ -131,8 +131,9 @@ IoStatus Connection::handshake() {
 
 IoStatus Connection::fill(std::size_t limit) {
   // Received on the stack and appended: a connection trickling a few bytes holds a buffer of
-  // a few bytes, not of the read size (1000 slow clients held 4 KiB each).
-  char chunk[16384];
+  // a few bytes, not of the read size (1000 slow clients held 4 KiB each). 4 KiB, not more:
+  // every worker's stack keeps the pages it touched once.
+  char chunk[4096];
   for (;;) {
     std::size_t have = buffer.size() - start;
     if (have >= limit) return IoStatus::done;
@@ -213,7 +214,7 @@ ssize_t ConnectionStream::read(char* ptr, std::size_t size) {
       if (got.status == IoStatus::done) return static_cast<ssize_t>(got.bytes);
       status = got.status;
     } else {
-      status = c.fill(16384);
+      status = c.fill(4096);
       take_buffer();
       if (next_ != end_) return read(ptr, size);
     }

@@ -44,7 +44,7 @@
 namespace swapi::server {
 
 struct FrontLimits {
-  std::size_t max_threads = 32;
+  std::size_t max_threads = 16;
   std::size_t max_connections = 10000;
   std::size_t keep_alive_max_requests = 1000;
   std::size_t max_head_bytes = 64 * 1024;

@@ -15,6 +15,7 @@
 #include "jose/keygen.h"
 #include "state/keyset_store.h"
 #include "state/state_dir.h"
+#include "tests/support/failing_fsync.h"
 #include "tests/support/server_process.h"
 
 using namespace swapi::server;
@@ -403,6 +404,23 @@ TEST_CASE("recorded defaults round-trip and a broken record reads as none") {
   CHECK(recorded->local_issuer());
   write_private_file(dir + "/serve.json", "{\"issuer\": 3}", "test");
   CHECK_FALSE(read_recorded_defaults(dir));
+}
+
+TEST_CASE("recording the defaults already recorded writes nothing: a restart on the same port costs no fsync") {
+  TempDir temp;
+  std::string dir = temp.path().string();
+  RecordedDefaults defaults{"http://127.0.0.1:8080/", {"https://starwarsapi.com"}};
+  record_defaults(dir, defaults);
+  {
+    // A write would flush its temp file and throw here; the same record needs no write.
+    swapi::test::FailingFsync failing(swapi::test::fsync_failing_on_files);
+    CHECK_NOTHROW(record_defaults(dir, defaults));
+    RecordedDefaults moved{"http://127.0.0.1:9090/", {"https://starwarsapi.com"}};
+    CHECK_THROWS_AS(record_defaults(dir, moved), swapi::base::Diagnostic);
+  }
+  auto recorded = read_recorded_defaults(dir);
+  REQUIRE(recorded);
+  CHECK(recorded->issuer == "http://127.0.0.1:8080/");
 }
 
 TEST_CASE("recorded defaults say when the local issuer was off, and which keys were trusted instead") {
