@@ -45,7 +45,9 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
     document = nlohmann::json::parse(text, track_members);
   } catch (const DuplicateMember& duplicate) {
     throw Error(Errc::malformed, std::string(what) + " has a duplicate member \"" +
-                                     duplicate.name + "\" (RFC 7515 §5.2)");
+                                     duplicate.name + "\" (RFC 7515 section 5.2)");
+  } catch (const TooDeep&) {
+    throw Error(Errc::malformed, std::string(what) + " nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   } catch (const nlohmann::json::exception& error) {
     // parse_error, and out_of_range 406 for a number beyond double range (1E400): every
     // library error is this layer's malformed. Drop nlohmann's "[json.exception.x.nnn] "

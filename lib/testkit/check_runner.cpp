@@ -87,7 +87,7 @@ CaseResult judge(const AttackCase& attack, const http::Response* response, std::
       wrong.push_back(line);
     }
     if (status == 401 && attack.challenge_required && !has_bearer_challenge(*response))
-      wrong.push_back("401 without WWW-Authenticate: Bearer (RFC 6750 §3)");
+      wrong.push_back("401 without WWW-Authenticate: Bearer (RFC 6750 section 3)");
   }
   if (canary_hits > 0 && attack.canary_path) {
     wrong.push_back("the target fetched the URL in the token (" + *attack.canary_path + ", " +

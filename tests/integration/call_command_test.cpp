@@ -231,7 +231,7 @@ TEST_CASE("call: --scope mints a token the local swapi serve trusts; a missing s
   auto wrong = run_swapi({"call", "/api/people/", "--scope", "read:films", "--expect", "200"}, env);
   CHECK(wrong.exit_code == 1);
   CHECK(wrong.err == "swapi: call " + server.base_url() +
-                         "/api/people/: expected 200, got 403 (insufficient_scope: insufficient_scope: the token lacks "
+                         "/api/people/: expected 200, got 403 (insufficient_scope: the token lacks "
                          "scope read:people (from scope, scp or permissions))\n");
   auto both = run_swapi({"call", "/api/people/", "--scope", "read:films,read:people", "--expect", "200"}, env);
   CHECK(both.exit_code == 0);

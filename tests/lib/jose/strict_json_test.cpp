@@ -20,13 +20,13 @@ TEST_CASE("strict JSON allows the same name in sibling objects") {
 TEST_CASE("strict JSON rejects a duplicate top-level member and names the document") {
   Error error = thrown_error([] { parse_strict_object(R"({"alg":"HS256","alg":"none"})", "header"); });
   CHECK(error.code() == Errc::malformed);
-  CHECK(error.detail() == "header has a duplicate member \"alg\" (RFC 7515 §5.2)");
+  CHECK(error.detail() == "header has a duplicate member \"alg\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("strict JSON rejects a duplicate member in claims") {
   Error error = thrown_error([] { parse_strict_object(R"({"sub":"a","exp":1,"sub":"b"})", "claims"); });
   CHECK(error.code() == Errc::malformed);
-  CHECK(error.detail() == "claims has a duplicate member \"sub\" (RFC 7515 §5.2)");
+  CHECK(error.detail() == "claims has a duplicate member \"sub\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("strict JSON rejects a duplicate member nested in an object inside an array") {
@@ -34,7 +34,7 @@ TEST_CASE("strict JSON rejects a duplicate member nested in an object inside an 
     parse_strict_object(R"({"list":[{"ok":1},{"role":"a","role":"admin"}]})", "claims");
   });
   CHECK(error.code() == Errc::malformed);
-  CHECK(error.detail() == "claims has a duplicate member \"role\" (RFC 7515 §5.2)");
+  CHECK(error.detail() == "claims has a duplicate member \"role\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("strict JSON rejects a duplicate that differs only by escaping") {
