@@ -150,6 +150,13 @@ CheckRun run_check(const std::string& target, std::span<const AttackCase> cases,
   worker();
   for (auto& thread : threads) thread.join();
 
+  if (canary) {
+    std::vector<std::string> paths;
+    for (const auto& attack : cases)
+      if (attack.canary_path) paths.push_back(*attack.canary_path);
+    if (!paths.empty()) canary->wait_for_hits(paths, std::chrono::steady_clock::now() + options.canary_grace);
+  }
+
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& attack = cases[i];
     std::size_t hits = canary && attack.canary_path ? canary->hits_for(*attack.canary_path).size() : 0;
