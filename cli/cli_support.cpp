@@ -15,6 +15,7 @@
 #include "jose/error.h"
 #include "jose/key_policy.h"
 #include "jose/keygen.h"
+#include "jose/strict_json.h"
 #include "state/state_dir.h"
 
 namespace swapi::cli {
@@ -103,7 +104,8 @@ std::pair<std::string, nlohmann::json> parse_member(std::string_view text, std::
   std::string name(text.substr(0, eq));
   std::string_view value = text.substr(eq + 1);
   // JSON when it is JSON (numbers, booleans, arrays, objects, quoted strings), else the text.
-  nlohmann::json parsed = nlohmann::json::parse(value.begin(), value.end(), nullptr, /*allow_exceptions=*/false);
+  // (Nesting deeper than jose::kMaxJsonDepth is text too: no header or claim needs it.)
+  nlohmann::json parsed = jose::parse_loose_json(value);
   if (parsed.is_discarded()) parsed = std::string(value);
   return {std::move(name), std::move(parsed)};
 }

@@ -43,7 +43,7 @@ nlohmann::json decode_json(const std::string& text, const char* name, Decoded& d
   } catch (const jose::Error& error) {
     decoded.warnings.push_back(error.detail() + " (a server refuses it)");
   }
-  auto loose = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto loose = jose::parse_loose_json(text);
   return loose.is_discarded() ? nlohmann::json(text) : loose;
 }
 

@@ -12,6 +12,7 @@
 #include "jose/jws.h"
 #include "jose/keygen.h"
 #include "jose/key_policy.h"
+#include "jose/strict_json.h"
 #include "state/keyset_store.h"
 #include "testkit/defect_catalogue.h"
 #include "testkit/mint.h"
@@ -67,7 +68,7 @@ Signer key_from_keyset(const TokenOptions& o, Context& context, const std::strin
 nlohmann::json decoded(const std::string& token, bool header) {
   try {
     auto jws = jose::parse_compact(token);
-    return header ? jws.header : nlohmann::json::parse(jws.payload);
+    return header ? jws.header : jose::parse_loose_json(jws.payload);
   } catch (const std::exception&) {
     return nullptr;  // a malformed defect has no header or claims to show
   }
@@ -177,11 +178,12 @@ testkit::TokenSpec token_spec(const TokenOptions& o, Context& context, const std
   if (!o.nbf.empty()) spec.not_before = parse_time(o.nbf, now, "--nbf");
   if (!o.claims_file.empty()) {
     std::string text = read_argument(context, o.claims_file, "token mint --claims");
-    auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    auto parsed = jose::parse_loose_json(text);
     if (!parsed.is_object())
       throw UsageError("token mint --claims", (o.claims_file == "-" ? "stdin" : o.claims_file) +
                                                   " does not hold a JSON object",
-                       R"(e.g. {"tenant": "acme", "roles": ["admin"]})");
+                       R"(e.g. {"tenant": "acme", "roles": ["admin"]}, nested at most )" +
+                           std::to_string(jose::kMaxJsonDepth) + " levels");
     testkit::merge_members(spec.extra_claims, parsed);
   }
   for (const auto& item : o.claims) {

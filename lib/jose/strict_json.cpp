@@ -14,14 +14,24 @@ struct DuplicateMember {
   std::string name;
 };
 
+// Thrown from inside the parser callback: the parser reports a container's depth before it
+// descends into it, so the refusal comes before the deep structure exists.
+struct TooDeep {};
+
+bool opens_too_deep(int depth, nlohmann::json::parse_event_t event) {
+  using Event = nlohmann::json::parse_event_t;
+  return (event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth;
+}
+
 }  // namespace
 
 nlohmann::json parse_strict_object(std::string_view text, std::string_view what) {
   // One set of member names per object currently open, innermost last.
   std::vector<std::set<std::string>> open_objects;
-  auto track_members = [&open_objects](int /*depth*/, nlohmann::json::parse_event_t event,
+  auto track_members = [&open_objects](int depth, nlohmann::json::parse_event_t event,
                                        nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
+    if (opens_too_deep(depth, event)) throw TooDeep{};
     switch (event) {
       case Event::object_start:
         open_objects.emplace_back();
@@ -62,6 +72,18 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
     throw Error(Errc::malformed, std::string(what) + " is not a JSON object");
   }
   return document;
+}
+
+nlohmann::json parse_loose_json(std::string_view text) {
+  auto limit_depth = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if (opens_too_deep(depth, event)) throw TooDeep{};
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text, limit_depth, /*allow_exceptions=*/false);
+  } catch (const TooDeep&) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
 }
 
 }  // namespace swapi::jose

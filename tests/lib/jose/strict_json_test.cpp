@@ -86,3 +86,18 @@ TEST_CASE("strict JSON keeps a large but finite number and an integer beyond 64 
   CHECK(value["big"].get<double>() == 1e308);
   CHECK(value["wide"].is_number_float());
 }
+
+TEST_CASE("strict and loose JSON: 32 levels parse, 33 are refused before the structure is built") {
+  auto nested = [](int levels) { return "{\"a\":" + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}"; };
+  CHECK(parse_strict_object(nested(32), "claims").contains("a"));
+  Error error = thrown_error([&] { parse_strict_object(nested(33), "claims"); });
+  CHECK(error.code() == Errc::malformed);
+  CHECK(error.detail() == "claims nests deeper than 32 levels");
+  // A million levels cost no recursion: refused as quickly.
+  CHECK(thrown_error([] { parse_strict_object("{\"a\":" + std::string(1000000, '[') + "}", "payload"); }).detail() ==
+        "payload nests deeper than 32 levels");
+  CHECK(parse_loose_json(nested(32)).is_object());
+  CHECK(parse_loose_json(nested(33)).is_discarded());
+  CHECK(parse_loose_json("[1,").is_discarded());
+  CHECK(parse_loose_json(R"({"a":1,"a":2})")["a"] == 2);  // loose: the last duplicate, as nlohmann keeps it
+}
