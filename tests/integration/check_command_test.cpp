@@ -215,6 +215,23 @@ TEST_CASE("check: usage errors are exit 2 before anything is sent (golden)") {
   CHECK(server.log().find("/api/films/") == std::string::npos);
 }
 
+TEST_CASE("check: a --junit path that cannot be written is exit 3 with the reason, before anything is sent") {
+  ServerProcess server;
+  TempDir out;
+  std::string path = out.file("missing-dir/report.xml");
+  auto r = run_swapi({"check", "--junit", path}, env_for(server));
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  CHECK(r.err == "swapi: check --junit " + path + ": cannot write the file: No such file or directory\n"
+                 "  hint: give a path in a directory that exists and that you may write to\n");
+  CHECK(server.log().find("/api/films/") == std::string::npos);
+  // A path that can be written is not created before the run's report is there to fill it.
+  std::string fine = out.file("report.xml");
+  auto ok = run_swapi({"check", "--junit", fine, "--only", "valid"}, env_for(server));
+  CHECK(ok.exit_code == 0);
+  CHECK(read_file(fine).find("<testcase") != std::string::npos);
+}
+
 TEST_CASE("check: a black-box JWKS that cannot be read is exit 3 naming it") {
   TempDir home;
   auto r = run_swapi({"check", "http://127.0.0.1:1/api/films/", "--token", "a.b.c", "--jwks", "/nonexistent/jwks.json"},
