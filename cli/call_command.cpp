@@ -64,8 +64,7 @@ void add_options(CLI::App& cmd, CallOptions& o) {
   auto* include = cmd.add_flag("-i,--include", o.include, "Print the status line and the headers before the body");
   auto* json = cmd.add_flag("--json", o.json, "Print {status, headers, body, time} as one JSON object");
   include->excludes(json);
-  cmd.add_option("--timeout", o.timeout, "Give up after this many seconds (default 10)")
-      ->check(CLI::Range(0.001, 3600.0))->type_name("SECONDS");
+  add_timeout_option(cmd, o.timeout, "Give up after this many seconds (default 10)");
   cmd.add_option("--cacert", o.cacert, "Trust this PEM certificate (bundle) for https (e.g. the certificate a local swapi serve uses)")
       ->check(CLI::ExistingFile)->type_name("FILE");
 }

@@ -59,8 +59,7 @@ void add_options(CLI::App& cmd, CheckOptions& o) {
   auto* json = cmd.add_flag("--json", o.json, "Print the results as one JSON object instead of the table");
   auto* tap = cmd.add_flag("--tap", o.tap, "Print the results as TAP version 13 instead of the table");
   json->excludes(tap);
-  cmd.add_option("--timeout", o.timeout, "Seconds to wait for each answer (default 10)")
-      ->check(CLI::Range(0.001, 3600.0))->type_name("SECONDS");
+  add_timeout_option(cmd, o.timeout, "Seconds to wait for each answer (default 10)");
   cmd.add_option("--cacert", o.cacert, "Trust this PEM certificate (bundle) for an https target")
       ->check(CLI::ExistingFile)->type_name("FILE");
 }
