@@ -202,6 +202,9 @@ testkit::TokenSpec token_spec(const TokenOptions& o, Context& context, const std
 }  // namespace
 
 int run_mint(const TokenOptions& o, Context& context) {
+  if (o.claims_file == "-" && o.key_file == "-")
+    throw UsageError(kWhat, "--claims - and --key - both read stdin, which can be read once",
+                     "give one of them as a file");
   if (o.count > 1 && !o.defect.empty())
     throw UsageError(kWhat, "--count and --defect do not go together", "mint defects one at a time");
   if (!o.defect.empty()) named_defect(o.defect);  // a typo costs no keyset read
