@@ -146,3 +146,13 @@ TEST_CASE("--timeout of call and check: nan, inf, 0 and negatives are usage erro
     }
   }
 }
+
+TEST_CASE("call --token with a CR or LF is a usage error: it would inject a header line") {
+  for (const char* token : {"abc\r\nX-Injected: 1", "abc\r", "a\tb"}) {
+    CAPTURE(token);
+    auto r = run_cli({"call", "http://127.0.0.1:1/x", "--token", token});
+    CHECK(r.code == 2);
+    CHECK(r.err == "swapi: call --token: the token holds a control character (CR, LF, tab...)\n"
+                   "  hint: pass the token alone; a file saved on Windows ends in CR: tr -d '\\r' < FILE\n");
+  }
+}
