@@ -140,8 +140,8 @@ TEST_CASE("defect over HTTP: a scope refusal says insufficient_scope once, then 
   REQUIRE(res);
   CHECK(res->status == 403);
   CHECK(res->get_header_value("WWW-Authenticate") ==
-        R"(Bearer realm="swapi", error="insufficient_scope", error_description="the token lacks scope read:films )"
-        R"((from scope, scp or permissions)", scope="read:films")");
+        R"x(Bearer realm="swapi", error="insufficient_scope", error_description="the token lacks scope read:films )x"
+        R"x((from scope, scp or permissions)", scope="read:films")x");
   auto check = run_swapi({"check", harness.server->base_url() + "/api/films/", "--only", "missing-scope", "--json"},
                          harness.env);
   REQUIRE_MESSAGE(check.exit_code == 0, check.err);
