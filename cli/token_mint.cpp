@@ -68,7 +68,9 @@ Signer key_from_keyset(const TokenOptions& o, Context& context, const std::strin
 nlohmann::json decoded(const std::string& token, bool header) {
   try {
     auto jws = jose::parse_compact(token);
-    return header ? jws.header : jose::parse_loose_json(jws.payload);
+    if (header) return jws.header;
+    auto claims = jose::parse_loose_json(jws.payload);
+    return claims.is_discarded() ? nlohmann::json(nullptr) : claims;
   } catch (const std::exception&) {
     return nullptr;  // a malformed defect has no header or claims to show
   }
