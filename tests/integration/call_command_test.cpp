@@ -174,9 +174,9 @@ TEST_CASE("call: a hostile server's deeply nested JSON is shown as text, not a c
     response.set_content(deep, "application/json");
   });
   hostile.start();
-  auto json = run_swapi({"call", hostile.url("/deep"), "--json"});
-  REQUIRE_MESSAGE(json.exit_code == 0, json.err);
-  CHECK(nlohmann::json::parse(json.out)["body"] == deep);  // the text, as for a body that is not JSON
+  auto printed = run_swapi({"call", hostile.url("/deep"), "--json"});
+  REQUIRE_MESSAGE(printed.exit_code == 0, printed.err);
+  CHECK(nlohmann::json::parse(printed.out)["body"] == deep);  // the text, as for a body that is not JSON
   auto expect = run_swapi({"call", hostile.url("/deep"), "--expect-json", "/0=1"});
   CHECK(expect.exit_code == 1);
   CHECK(expect.err == "swapi: call " + hostile.url("/deep") + ": expected /0=1, got a body that is not JSON\n");
