@@ -27,13 +27,12 @@ struct Outcome {
 };
 
 // Runs `swapi check URL --json` with a fresh state dir whose keyset the flawed server trusts.
-Outcome check_against(Flaw flaw, std::vector<std::string> extra = {}) {
+Outcome check_against(Flaw flaw) {
   TempDir home;
   auto keyset = server::open_keyset(home.path().string(), unix_now());
-  FlawedResourceServer target({keyset.published_public_keys(), kFlawedIssuer, std::string(kTestAudience), "read:films", flaw});
-  std::vector<std::string> args = {"check", target.url(), "--iss", kFlawedIssuer, "--aud", std::string(kTestAudience), "--json"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  auto r = run_swapi(args, {{"SWAPI_HOME", home.path().string()}});
+  FlawedResourceServer target({keyset.public_keys(), kFlawedIssuer, std::string(kTestAudience), "read:films", flaw});
+  auto r = run_swapi({"check", target.url(), "--iss", kFlawedIssuer, "--aud", std::string(kTestAudience), "--json"},
+                     {{"SWAPI_HOME", home.path().string()}});
   INFO("stderr: " << r.err);
   Outcome outcome{r.exit_code, {}, json::parse(r.out)};
   for (const auto& item : outcome.report["cases"])
