@@ -10,6 +10,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage.h"
 #include "testkit/call.h"
 #include "testkit/canary_listener.h"
 #include "testkit/check_plan.h"
@@ -57,7 +58,7 @@ void add_options(CLI::App& cmd, CheckOptions& o) {
   auto* tap = cmd.add_flag("--tap", o.tap, "Print the results as TAP version 13 instead of the table");
   json->excludes(tap);
   cmd.add_option("--timeout", o.timeout, "Seconds to wait for each answer (default 10)")
-      ->check(CLI::Range(0.001, 3600.0))->type_name("SECONDS");
+      ->check(number_in(0.001, 3600.0))->type_name("SECONDS");
   cmd.add_option("--cacert", o.cacert, "Trust this PEM certificate (bundle) for an https target")
       ->check(CLI::ExistingFile)->type_name("FILE");
 }
@@ -78,7 +79,7 @@ int run_check(const CheckOptions& o, Context& context) {
   plan.target = target;
   plan.scopes = o.scopes;
   if (o.token.empty()) {
-    plan.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud};
+    plan.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud, state_warnings(context)};
   } else {
     plan.foreign_token = o.token;  // black-box: no local keyset involved
   }

@@ -35,6 +35,10 @@ std::string state_dir(const Context& context, const std::string& keys_option) {
                                    context.getenv("HOME"));
 }
 
+server::WarningSink state_warnings(const Context& context) {
+  return [err = context.err](const std::string& line) { *err << "swapi: " << line << "\n"; };
+}
+
 std::string read_argument(const Context& context, const std::string& value, std::string_view what) {
   if (value == "-") {
     if (!context.in) return {};
