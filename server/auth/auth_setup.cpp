@@ -80,7 +80,8 @@ std::vector<std::string> describe_rules(const AuthGuard* guard) {
                        : needs.kind == Requirement::Kind::token ? "any valid token"
                                                                 : "";
     for (const auto& scope : needs.scopes) what += (what.empty() ? "" : " ") + scope;
-    std::string source = needs.rule.starts_with("--public") ? "--public" : "--policy " + needs.rule;
+    // needs.rule reads "--public /x" or "policy rule 2" (the access log's words).
+    std::string source = needs.rule.starts_with("--public") ? "--public" : "--" + needs.rule;
     lines.push_back(rule.method + " " + rule.path + (rule.prefix ? "*" : "") + " -> " + what + " (" + source + ")");
   }
   return lines;
