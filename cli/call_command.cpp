@@ -13,6 +13,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage.h"
 #include "testkit/attack_request.h"
 #include "testkit/call.h"
 #include "testkit/call_token.h"
@@ -58,7 +59,7 @@ void add_options(CLI::App& cmd, CallOptions& o) {
       ->type_name("ISSUER");
   cmd.add_option("--aud", o.aud, "Audience of a minted token (default: recorded, else https://starwarsapi.com)")
       ->type_name("AUDIENCE");
-  cmd.add_option("--expect", o.expect, "Exit 1 unless the status is CODE")->check(CLI::Range(100, 599))->type_name("CODE");
+  cmd.add_option("--expect", o.expect, "Exit 1 unless the status is CODE")->check(whole_number_in(100, 599))->type_name("CODE");
   cmd.add_option("--expect-json", o.expect_json,
                  "Exit 1 unless the body holds JSON at an RFC 6901 pointer: /count=6, /results/0/name=\"Luke Skywalker\"")->type_name("POINTER=JSON");
   cmd.add_option("--expect-header", o.expect_header, "Exit 1 unless the answer has this header, 'Name: value' exactly")->type_name("'K: V'");
@@ -120,7 +121,7 @@ testkit::CallSpec make_spec(const CallOptions& o, Context& context) {
     request.defect = o.defect;
     request.method = testkit::build_request(spec).method;
     request.url = spec.url;
-    request.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud};
+    request.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud, state_warnings(context)};
     request.now = context.now();
     spec.credentials = testkit::make_call_token(request).credentials;
   }

@@ -13,6 +13,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage.h"
 #include "testkit/call.h"
 #include "testkit/canary_listener.h"
 #include "testkit/check_plan.h"
@@ -100,7 +101,7 @@ int run_check(const CheckOptions& o, Context& context) {
   plan.target = target;
   plan.scopes = o.scopes;
   if (o.token.empty()) {
-    plan.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud};
+    plan.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud, state_warnings(context)};
   } else {
     plan.foreign_token = o.token;  // black-box: no local keyset involved
   }

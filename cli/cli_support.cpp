@@ -37,6 +37,10 @@ std::string state_dir(const Context& context, const std::string& keys_option) {
                                    context.getenv("HOME"));
 }
 
+server::WarningSink state_warnings(const Context& context) {
+  return [err = context.err](const std::string& line) { *err << "swapi: " << line << "\n"; };
+}
+
 std::string read_argument(const Context& context, const std::string& value, std::string_view what) {
   // A PEM key, a claims object, a JWKS or a token is kilobytes: a bound keeps /dev/zero, a
   // wrong file or an endless pipe from filling memory before anything is said.

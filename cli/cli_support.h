@@ -14,12 +14,15 @@
 #include "cli/app.h"
 #include "jose/alg.h"
 #include "jose/jwk.h"
+#include "state/state_dir.h"
 #include "testkit/local_issuer.h"
 
 namespace swapi::cli {
 
 // --keys DIR, else $SWAPI_HOME, $XDG_STATE_HOME/swapi, ~/.local/state/swapi (as serve).
 std::string state_dir(const Context& context, const std::string& keys_option);
+// Where the state dir's reports go ("created a new keyset at ..."): "swapi: <line>" on stderr.
+server::WarningSink state_warnings(const Context& context);
 
 // The recorded defaults of the last `swapi serve` on that dir, else DESIGN.md's defaults
 // (issuer http://127.0.0.1:8080/, audience https://starwarsapi.com): one implementation, in

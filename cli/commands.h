@@ -24,5 +24,8 @@ Action setup_keys(CLI::App& app, Context& context);
 Action setup_token(CLI::App& app, Context& context);
 Action setup_call(CLI::App& app, Context& context);
 Action setup_check(CLI::App& app, Context& context);
+// These two read the app itself (its commands and options), so `app` must outlive the action.
+Action setup_completion(CLI::App& app, Context& context);
+Action setup_help(CLI::App& app, Context& context);
 
 }  // namespace swapi::cli

@@ -104,7 +104,7 @@ server::KeySet trusted_keys(const TokenOptions& o, Context& context, const std::
     for (const auto& why : skipped) *context.err << "swapi token verify: skipped " << why << "\n";
   };
   if (o.jwks.empty()) {
-    server::Keyset keyset = server::open_keyset(dir, context.now());
+    server::Keyset keyset = server::open_keyset(dir, context.now(), state_warnings(context));
     auto build = server::build_key_set(keyset.public_keys(), {}, false, 1);
     report(build.skipped);
     return build.set;

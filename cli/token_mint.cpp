@@ -34,7 +34,7 @@ Signer key_from_pem(const TokenOptions& o, Context& context) {
 }
 
 Signer key_from_keyset(const TokenOptions& o, Context& context, const std::string& dir) {
-  server::Keyset keyset = server::open_keyset(dir, context.now());
+  server::Keyset keyset = server::open_keyset(dir, context.now(), state_warnings(context));
   std::optional<jose::Alg> alg;
   if (!o.alg.empty()) alg = parse_alg_option(o.alg, "token mint --alg");
   const server::StoredKey* chosen = nullptr;

@@ -201,6 +201,9 @@ ClientRegistry open_clients(const std::string& dir, const WarningSink& warn) {
   if (auto existing = load_clients(dir)) return std::move(*existing);
   ClientRegistry registry = ClientRegistry::generate();
   write_private_file(state_file(dir, kClientsFile), registry.to_json().dump(2) + "\n", "clients", warn);
+  if (warn)
+    warn("created OAuth client '" + std::string(kDefaultClientId) + "' with a new secret in " +
+         state_file(dir, kClientsFile));
   return registry;
 }
 

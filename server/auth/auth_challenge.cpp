@@ -17,6 +17,16 @@ std::string dump(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The flavor's sentence for "no token", and when a header was sent under another scheme,
+// what was wrong with it: "Authentication credentials were not provided: the Authorization
+// header uses the 'Token' scheme, not Bearer; ...".
+std::string no_credentials(std::string_view sentence, const Challenge& challenge) {
+  std::string text(sentence);
+  if (challenge.code == "no_token" || challenge.detail.empty()) return text;
+  if (text.ends_with('.')) text.pop_back();
+  return text + ": " + challenge.detail;
+}
+
 }  // namespace
 
 int Challenge::status() const noexcept {
@@ -88,7 +98,7 @@ std::string challenge_body(const Challenge& challenge, BodyShape shape) {
     nlohmann::json error = {{"statusCode", status}};
     if (challenge.kind == Challenge::Kind::no_token) {
       error["name"] = "Error";
-      error["message"] = kLoopbackNoCredentials;
+      error["message"] = no_credentials(kLoopbackNoCredentials, challenge);
       error["code"] = "AUTHORIZATION_REQUIRED";
     } else {
       error["name"] = status == 400 ? "BadRequestError" : status == 403 ? "ForbiddenError" : "UnauthorizedError";
@@ -97,7 +107,8 @@ std::string challenge_body(const Challenge& challenge, BodyShape shape) {
     }
     return dump(nlohmann::json{{"error", error}});
   }
-  if (challenge.kind == Challenge::Kind::no_token) return dump(nlohmann::json{{"detail", kNoCredentials}});
+  if (challenge.kind == Challenge::Kind::no_token)
+    return dump(nlohmann::json{{"detail", no_credentials(kNoCredentials, challenge)}});
   nlohmann::json body = {{"detail", challenge.detail},
                          {"error", challenge.error()},
                          {"error_description", challenge.description()}};

@@ -276,6 +276,7 @@ TEST_CASE("call: an unknown --defect is a usage error with did-you-mean (golden)
   CHECK(r.err == "swapi: call --defect alg-nonee: no such defect or case\n  hint: did you mean 'alg-none'?\n");
   auto variant = run_swapi({"call", "/api/films/", "--defect", "alg-none-loud-kid"});
   CHECK(variant.exit_code == 2);
-  CHECK(variant.err.rfind("swapi: call --defect alg-none-loud-kid: no such defect or case\n", 0) == 0);
+  // This one is judged once the keyset is open, so a fresh state dir first says it made one.
+  CHECK(variant.err.find("swapi: call --defect alg-none-loud-kid: no such defect or case\n") != std::string::npos);
   CHECK(run_swapi({"call", "/api/films/", "--defect", "expired", "--token", "a.b.c"}).exit_code == 2);
 }

@@ -15,6 +15,7 @@
 #include "jose/keygen.h"
 #include "state/keyset_store.h"
 #include "state/state_dir.h"
+#include "tests/integration/issuer_client.h"
 #include "tests/support/server_process.h"
 
 using swapi::test::read_file;
@@ -25,35 +26,12 @@ namespace jose = swapi::jose;
 
 namespace {
 
-constexpr const char* kForm = "application/x-www-form-urlencoded";
+using namespace swapi::test::issuer_client;
 
 mode_t file_mode(const std::string& path) {
   struct stat info {};
   REQUIRE(::stat(path.c_str(), &info) == 0);
   return info.st_mode & 07777;
-}
-
-std::string client_secret(const ServerProcess& server, const std::string& id = "swapi-cli") {
-  auto document = nlohmann::json::parse(read_file(server.home() + "/clients.json"));
-  for (const auto& client : document["clients"])
-    if (client["client_id"] == id) return client["client_secret"];
-  FAIL("no client " << id);
-  return {};
-}
-
-std::string form_escape(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string result;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      result += static_cast<char>(c);
-    } else {
-      result += '%';
-      result += hex[c >> 4];
-      result += hex[c & 15];
-    }
-  }
-  return result;
 }
 
 std::string basic_header(std::string_view id, std::string_view secret) {
@@ -62,15 +40,6 @@ std::string basic_header(std::string_view id, std::string_view secret) {
   std::replace(text.begin(), text.end(), '_', '/');
   while (text.size() % 4 != 0) text += '=';
   return "Basic " + text;
-}
-
-httplib::Result post_token(const ServerProcess& server, const std::string& body, const char* type = kForm,
-                           const httplib::Headers& headers = {}) {
-  return server.client().Post("/oauth/token", headers, body, type);
-}
-
-std::string credentials_form(const ServerProcess& server, const std::string& extra = {}) {
-  return "grant_type=client_credentials&client_id=swapi-cli&client_secret=" + form_escape(client_secret(server)) + extra;
 }
 
 nlohmann::json fetch_jwks(const ServerProcess& server) {
