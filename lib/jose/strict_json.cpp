@@ -13,17 +13,21 @@ namespace {
 struct DuplicateMember {
   std::string name;
 };
+struct TooDeep {};
 
 }  // namespace
 
 nlohmann::json parse_strict_object(std::string_view text, std::string_view what) {
   // One set of member names per object currently open, innermost last.
   std::vector<std::set<std::string>> open_objects;
-  auto track_members = [&open_objects](int /*depth*/, nlohmann::json::parse_event_t event,
-                                       nlohmann::json& parsed) {
+  auto track_members = [&open_objects](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
     switch (event) {
+      case Event::array_start:
+        if (depth >= kMaxStrictDepth) throw TooDeep{};
+        break;
       case Event::object_start:
+        if (depth >= kMaxStrictDepth) throw TooDeep{};
         open_objects.emplace_back();
         break;
       case Event::object_end:
@@ -46,6 +50,9 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
   } catch (const DuplicateMember& duplicate) {
     throw Error(Errc::malformed, std::string(what) + " has a duplicate member \"" +
                                      duplicate.name + "\" (RFC 7515 §5.2)");
+  } catch (const TooDeep&) {
+    throw Error(Errc::malformed, std::string(what) + " nests deeper than " + std::to_string(kMaxStrictDepth) +
+                                     " levels of objects and arrays");
   } catch (const nlohmann::json::exception& error) {
     // parse_error, and out_of_range 406 for a number beyond double range (1E400): every
     // library error is this layer's malformed. Drop nlohmann's "[json.exception.x.nnn] "

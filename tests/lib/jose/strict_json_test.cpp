@@ -86,3 +86,20 @@ TEST_CASE("strict JSON keeps a large but finite number and an integer beyond 64 
   CHECK(value["big"].get<double>() == 1e308);
   CHECK(value["wide"].is_number_float());
 }
+
+// Half a million levels in a 1 MiB token request cost 3 s of parsing and 45 MB kept.
+TEST_CASE("strict JSON refuses nesting past kMaxStrictDepth as malformed, and keeps what is just inside") {
+  auto nested = [](int levels) {
+    std::string text = "{\"a\":";
+    for (int i = 1; i < levels; ++i) text += (i % 2 ? "[" : "{\"b\":");
+    text += "1";
+    for (int i = levels - 1; i >= 1; --i) text += (i % 2 ? "]" : "}");
+    return text + "}";
+  };
+  CHECK(parse_strict_object(nested(kMaxStrictDepth)).is_object());
+  for (int levels : {kMaxStrictDepth + 1, 500000}) {
+    Error error = thrown_error([&] { parse_strict_object(nested(levels), "JSON body"); });
+    CHECK(error.code() == Errc::malformed);
+    CHECK(error.detail() == "JSON body nests deeper than 64 levels of objects and arrays");
+  }
+}
