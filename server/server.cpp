@@ -31,6 +31,7 @@
 #include "server/web/base_url.h"
 #include "server/web/body_framing.h"
 #include "server/web/flavor_context.h"
+#include "server/web/header_fields.h"
 #include "server/web/json_response.h"
 #include "state/client_registry.h"
 
@@ -146,9 +147,15 @@ void Server::Impl::set_error(const httplib::Request& request, httplib::Response&
 }
 
 // Everything decided from the request line and headers, before cpp-httplib reads a body:
-// the body's framing (body_framing.h), then the guard. An answer given here leaves the body
+// the header fields' syntax (header_fields.h), the body's framing (body_framing.h), then the
+// guard. An answer given here leaves the body
 // unread, so it closes the connection whenever there is a body.
 bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response) {
+  if (auto refusal = judge_header_fields(request)) {
+    set_error(response, refusal->status, refusal->reason);
+    close_after_sending(request, response);
+    return false;
+  }
   BodyVerdict body = judge_body(request, kPayloadMaxBytes);
   if (!body.acceptable) {
     set_error(request, response, body.status, body.reason);

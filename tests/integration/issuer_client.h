@@ -1,7 +1,6 @@
 #pragma once
 // A client of the local issuer in integration tests: the stored client's secret, form bodies
 // and POST /oauth/token.
-#include <cctype>
 #include <string>
 #include <string_view>
 
@@ -9,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/raw_http.h"
 #include "tests/support/server_process.h"
 
 namespace swapi::test::issuer_client {
@@ -24,22 +24,6 @@ inline std::string client_secret(const ServerProcess& server, const std::string&
   return {};
 }
 
-// application/x-www-form-urlencoded escaping of one name or value.
-inline std::string form_escape(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string result;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      result += static_cast<char>(c);
-    } else {
-      result += '%';
-      result += hex[c >> 4];
-      result += hex[c & 15];
-    }
-  }
-  return result;
-}
-
 inline httplib::Result post_token(const ServerProcess& server, const std::string& body, const char* type = kForm,
                                   const httplib::Headers& headers = {}) {
   return server.client().Post("/oauth/token", headers, body, type);
@@ -47,7 +31,7 @@ inline httplib::Result post_token(const ServerProcess& server, const std::string
 
 // The default client's credentials as a form body, plus `extra` ("&scope=read:films").
 inline std::string credentials_form(const ServerProcess& server, const std::string& extra = {}) {
-  return "grant_type=client_credentials&client_id=swapi-cli&client_secret=" + form_escape(client_secret(server)) + extra;
+  return "grant_type=client_credentials&client_id=swapi-cli&client_secret=" + percent_encoded(client_secret(server)) + extra;
 }
 
 }  // namespace swapi::test::issuer_client

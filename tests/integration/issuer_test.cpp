@@ -18,6 +18,7 @@
 #include "tests/integration/issuer_client.h"
 #include "tests/support/server_process.h"
 
+using swapi::test::percent_encoded;
 using swapi::test::read_file;
 using swapi::test::run_swapi;
 using swapi::test::ServerProcess;
@@ -35,7 +36,7 @@ mode_t file_mode(const std::string& path) {
 }
 
 std::string basic_header(std::string_view id, std::string_view secret) {
-  std::string text = jose::base64url_encode(form_escape(id) + ":" + form_escape(secret));
+  std::string text = jose::base64url_encode(percent_encoded(id) + ":" + percent_encoded(secret));
   std::replace(text.begin(), text.end(), '-', '+');
   std::replace(text.begin(), text.end(), '_', '/');
   while (text.size() % 4 != 0) text += '=';
@@ -277,7 +278,7 @@ TEST_CASE("issuer: a wrong secret or an unknown client is 401 invalid_client") {
   check_oauth_error(res, 401, "invalid_client", "unknown client or wrong secret");
   CHECK_FALSE(res->has_header("WWW-Authenticate"));
 
-  res = post_token(server, "grant_type=client_credentials&client_id=nobody&client_secret=" + form_escape(client_secret(server)));
+  res = post_token(server, "grant_type=client_credentials&client_id=nobody&client_secret=" + percent_encoded(client_secret(server)));
   check_oauth_error(res, 401, "invalid_client", "unknown client or wrong secret");
 
   res = post_token(server, "grant_type=client_credentials", kForm, {{"Authorization", basic_header("swapi-cli", "wrong")}});
@@ -291,7 +292,7 @@ TEST_CASE("issuer: a wrong secret or an unknown client is 401 invalid_client") {
 
 TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500") {
   ServerProcess server;
-  std::string secret = form_escape(client_secret(server));
+  std::string secret = percent_encoded(client_secret(server));
   check_oauth_error(post_token(server, "grant_type=password&client_id=swapi-cli&client_secret=" + secret), 400,
                     "unsupported_grant_type", "grant_type 'password' is not supported; use client_credentials");
   check_oauth_error(post_token(server, "client_id=swapi-cli&client_secret=" + secret), 400, "invalid_request",
