@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ostream>
 
 #include "cli/commands.h"
@@ -21,6 +22,18 @@ void add_state_dir_option(CLI::App& command, std::string& dir) {
   command.add_option("--keys", dir, "State dir with the keyset (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
                      "~/.local/state/swapi)")
       ->type_name("DIR");
+}
+
+void add_timeout_option(CLI::App& command, double& seconds, const std::string& description) {
+  auto finite = CLI::Validator(
+      [](std::string& text) {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) || value < 0.001 || value > 3600)
+          return "'" + text + "' is not a number of seconds from 0.001 to 3600";
+        return std::string();
+      },
+      "SECONDS");
+  command.add_option("--timeout", seconds, description)->check(finite)->type_name("SECONDS");
 }
 
 std::int64_t Context::now() const {

@@ -1,6 +1,7 @@
 // `swapi call [METHOD] PATH|URL`: parse options into a testkit::CallSpec, send it, print the
 // answer, and turn unmet --expect* into exit 1 (DESIGN.md "`swapi call`").
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -65,8 +66,7 @@ void add_options(CLI::App& cmd, CallOptions& o) {
   auto* include = cmd.add_flag("-i,--include", o.include, "Print the status line and the headers before the body");
   auto* json = cmd.add_flag("--json", o.json, "Print {status, headers, body, time} as one JSON object");
   include->excludes(json);
-  cmd.add_option("--timeout", o.timeout, "Give up after this many seconds (default 10)")
-      ->check(number_in(0.001, 3600.0))->type_name("SECONDS");
+  add_timeout_option(cmd, o.timeout, "Give up after this many seconds (default 10)");
   cmd.add_option("--cacert", o.cacert, "Trust this PEM certificate (bundle) for https (e.g. the certificate a local swapi serve uses)")
       ->check(CLI::ExistingFile)->type_name("FILE");
 }
@@ -109,6 +109,11 @@ testkit::CallSpec make_spec(const CallOptions& o, Context& context) {
                          "give the token once");
   }
   if (!o.token.empty()) {
+    // A CR or LF would end the Authorization line and start a header of its own (curl sends
+    // what it is given); a token never holds one, a Windows file's "$(cat token)" does.
+    if (std::any_of(o.token.begin(), o.token.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+      throw UsageError("call --token", "the token holds a control character (CR, LF, tab...)",
+                       "pass the token alone; a file saved on Windows ends in CR: tr -d '\\r' < FILE");
     spec.credentials = {testkit::Credentials::Placement::header, "Bearer", o.token};
   } else if (wants_token) {
     testkit::CallTokenRequest request;

@@ -63,7 +63,7 @@ void add_options(CLI::App& cmd, server::ServeOptions& o, std::string& token_ttl)
   cmd.add_option("--policy", o.policy_file, "JSON policy: method + path pattern -> required scopes or public")
       ->check(CLI::ExistingFile)->group(auth);
   cmd.add_option("--public", o.public_paths, "Serve this path (or prefix ending in *) without a token, repeatable")->group(auth);
-  cmd.add_flag("--allow-query-token", o.allow_query_token, "Also accept ?access_token= (RFC 6750 §2.3; off by default)")->group(auth);
+  cmd.add_flag("--allow-query-token", o.allow_query_token, "Also accept ?access_token= (RFC 6750 section 2.3; off by default)")->group(auth);
   auto* client = cmd.add_option("--client", o.clients,
                  "Add an OAuth client for POST /oauth/token, repeatable: ID:@FILE:SCOPES reads the secret from "
                  "FILE, ID:env:VAR:SCOPES from $VAR, ID:SECRET:SCOPES takes it as given (visible in ps and "

@@ -19,7 +19,7 @@ CLI::Validator number_validator(Number min, Number max, const char* kind) {
         Number value{};
         // CLI11's own lexical conversion, so what passes here converts the same way afterwards.
         if (!CLI::detail::lexical_cast(input, value)) return "'" + input + "' is not a number";
-        if (value < min || value > max) return "'" + input + "' is not in " + bounds;
+        if (!(value >= min && value <= max)) return "'" + input + "' is not in " + bounds;
         return {};
       },
       std::string(kind) + " in " + range.str());
@@ -66,7 +66,6 @@ const CLI::Validator kNonEmptyValidator(
 const CLI::Validator& kNonEmpty = kNonEmptyValidator;
 
 CLI::Validator whole_number_in(long long min, long long max) { return number_validator(min, max, "INT"); }
-CLI::Validator number_in(double min, double max) { return number_validator(min, max, "NUMBER"); }
 
 const CLI::App& named_command(const CLI::App& app, std::string& path) {
   for (const CLI::App* sub : app.get_subcommands()) {

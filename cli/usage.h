@@ -16,8 +16,6 @@ namespace swapi::cli {
 
 // A whole number in [min, max]; "'abc' is not a number", "'70000' is not in 0..65535".
 CLI::Validator whole_number_in(long long min, long long max);
-// A decimal number (seconds: 0.5, 10) in [min, max], the same messages.
-CLI::Validator number_in(double min, double max);
 
 // Refuses an empty value: `--audience ''` would otherwise mean a token whose aud is "" passes.
 extern const CLI::Validator& kNonEmpty;

@@ -99,7 +99,7 @@ Client parse_client_spec(std::string_view spec, const EnvLookup& env) {
   client.scopes = jose::split_scopes(spec.substr(second + 1), " ,");
   for (const auto& scope : client.scopes)
     if (!is_scope_token(scope))
-      throw base::Diagnostic("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 §3.3)");
+      throw base::Diagnostic("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 section 3.3)");
   return client;
 }
 

@@ -49,7 +49,12 @@ std::string_view Challenge::error() const noexcept {
   return {};
 }
 
-std::string Challenge::description() const { return sanitize_attribute(code + ": " + detail); }
+std::string Challenge::description() const {
+  // The rule names what failed beyond the RFC 6750 error code; when the rule is that code
+  // (insufficient_scope), repeating it says nothing: error_description is then the sentence.
+  if (code.empty() || code == error()) return sanitize_attribute(detail);
+  return sanitize_attribute(code + ": " + detail);
+}
 
 std::string sanitize_attribute(std::string_view text) {
   std::string clean;

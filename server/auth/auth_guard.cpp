@@ -140,7 +140,7 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
     if (!settings_.allow_query_token)
       return invalid_request("query_token_refused",
                              "access_token in the URL query is refused (it leaks into logs and history, RFC 6750 "
-                             "§2.3); send it in the Authorization header");
+                             "section 2.3); send it in the Authorization header");
     if (input.query_token_count > 1)
       return invalid_request("multiple_query_tokens", "the query has more than one access_token parameter");
     if (header_token)

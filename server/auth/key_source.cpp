@@ -87,7 +87,7 @@ std::vector<Alg> parse_alg_list(const std::vector<std::string>& names) {
     }
     std::string known = alg_names(jose::all_algs());
     if (base::iequals(name, "none"))
-      throw base::Diagnostic("serve: --alg", "\"" + name + "\" is never allowed: an unsigned token proves nothing (RFC 8725 §3.1)",
+      throw base::Diagnostic("serve: --alg", "\"" + name + "\" is never allowed: an unsigned token proves nothing (RFC 8725 section 3.1)",
                              "choose from " + known);
     std::vector<std::string_view> alg_names_known;
     for (Alg candidate : jose::all_algs()) alg_names_known.push_back(jose::alg_name(candidate));

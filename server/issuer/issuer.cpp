@@ -95,7 +95,7 @@ struct KeysSnapshot {
 
   explicit KeysSnapshot(Keyset loaded)
       : keyset(std::make_shared<const Keyset>(std::move(loaded))),
-        public_keys(keyset->published_public_keys()),
+        public_keys(keyset->public_keys()),
         jwks_body(jose::to_jwks(public_keys, /*include_private=*/false).dump()) {}
 };
 
@@ -293,7 +293,7 @@ void LocalIssuer::register_routes(httplib::Server& http, std::string scheme, std
   });
   // RFC 6749 §3.2: the token endpoint is POST only; say so instead of a bare 404.
   http.Get("/oauth/token", [](const httplib::Request&, httplib::Response& response) {
-    set_oauth_error(response, {405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 §3.2)"});
+    set_oauth_error(response, {405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 section 3.2)"});
     response.set_header("Allow", "POST");
   });
 }

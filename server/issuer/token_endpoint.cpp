@@ -25,7 +25,7 @@ std::variant<std::vector<std::string>, OAuthError> granted_scopes(const std::opt
   std::vector<std::string> granted;
   for (auto& scope : jose::split_scopes(*requested)) {
     if (!is_scope_token(scope))
-      return OAuthError{400, "invalid_scope", "'" + scope + "' is not a valid scope (RFC 6749 §3.3)"};
+      return OAuthError{400, "invalid_scope", "'" + scope + "' is not a valid scope (RFC 6749 section 3.3)"};
     if (std::find(client.scopes.begin(), client.scopes.end(), scope) == client.scopes.end())
       return OAuthError{400, "invalid_scope", "scope '" + scope + "' is not allowed for client '" + client.id + "'"};
     granted.push_back(std::move(scope));

@@ -221,3 +221,30 @@ TEST_CASE("keys --help and man/swapi-keys.1 document the same options") { check_
 TEST_CASE("token --help and man/swapi-token.1 document the same options") { check_man_page("token", 19); }
 TEST_CASE("call --help and man/swapi-call.1 document the same options") { check_man_page("call", 15); }
 TEST_CASE("check --help and man/swapi-check.1 document the same options") { check_man_page("check", 13); }
+
+TEST_CASE("--timeout of call and check: nan, inf, 0 and negatives are usage errors, never an unbounded wait") {
+  for (const char* command : {"call", "check"}) {
+    for (const char* value : {"nan", "inf", "0", "-1", "3601", "soon"}) {
+      CAPTURE(command);
+      CAPTURE(value);
+      std::vector<std::string> args = {command};
+      if (std::string(command) == "call") args.push_back("http://127.0.0.1:1/x");
+      args.insert(args.end(), {"--timeout", value});
+      auto r = run_cli(args);
+      CHECK(r.code == 2);
+      CHECK(r.err == std::string("swapi: usage: --timeout: '") + value +
+                         "' is not a number of seconds from 0.001 to 3600\n  hint: run 'swapi " + command +
+                         " --help' for the options\n");
+    }
+  }
+}
+
+TEST_CASE("call --token with a CR or LF is a usage error: it would inject a header line") {
+  for (const char* token : {"abc\r\nX-Injected: 1", "abc\r", "a\tb"}) {
+    CAPTURE(token);
+    auto r = run_cli({"call", "http://127.0.0.1:1/x", "--token", token});
+    CHECK(r.code == 2);
+    CHECK(r.err == "swapi: call --token: the token holds a control character (CR, LF, tab...)\n"
+                   "  hint: pass the token alone; a file saved on Windows ends in CR: tr -d '\\r' < FILE\n");
+  }
+}

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "jose/jwk.h"
 #include "jose/keygen.h"
@@ -64,7 +66,7 @@ TEST_CASE("keys gen --kid --bits --activate; --bits on a non-RSA alg is a usage 
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(result.out == "mine\n");
   auto keys = home.list();
-  CHECK(keys[0]["status"] == "retired");
+  CHECK(keys[0]["status"] == "previous");
   CHECK(keys[1]["kid"] == "mine");
   CHECK(keys[1]["key"] == "RSA-3072");
   CHECK(keys[1]["status"] == "active");
@@ -106,7 +108,7 @@ TEST_CASE("keys rotate makes a new key active (same alg unless --alg), retire re
   CHECK(rotated.err == "swapi keys: " + second + " is now the active key; " + first +
                            " stays published until `swapi keys retire " + first + "`\n");
   auto keys = home.list();
-  CHECK(keys[0]["status"] == "retired");
+  CHECK(keys[0]["status"] == "previous");
   CHECK(keys[1]["alg"] == "RS256");
   CHECK(keys[1]["status"] == "active");
   std::string third = line(home.run({"keys", "rotate", "--alg", "EdDSA"}).out);
@@ -166,6 +168,37 @@ TEST_CASE("keys import of an unreadable or non-PEM file: exit 3 and the message 
   auto bad = home.run({"keys", "import", home.dir.file("bad.pem")});
   CHECK(bad.exit_code == 3);
   CHECK(bad.err.starts_with("swapi: keys import: " + home.dir.file("bad.pem") + ": not a supported PEM key"));
+}
+
+namespace {
+// An RSA private key of any size as PKCS#8 PEM (generate_key makes only the sizes swapi allows).
+std::string rsa_pem(int bits) {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(bits));
+  REQUIRE(key);
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<std::size_t>(size));
+  BIO_free(bio);
+  EVP_PKEY_free(key);
+  return pem;
+}
+}  // namespace
+
+TEST_CASE("keys import of a weak RSA key: exit 3 naming the size, no --alg hint that cannot help") {
+  Home home;
+  std::string pem_file = home.dir.file("rsa1024.pem");
+  write_file(pem_file, rsa_pem(1024));
+  for (const char* alg : {"", "PS256"}) {
+    std::vector<std::string> args = {"keys", "import", pem_file};
+    if (*alg) args.insert(args.end(), {"--alg", alg});
+    auto weak = home.run(args);
+    CHECK(weak.exit_code == 3);
+    CHECK(weak.err == "swapi: keys import: " + pem_file + ": RSA key of 1024 bits is under 2048 (RFC 7518 section 3.3)\n"
+                      "  hint: use an RSA key of 2048 bits or more\n");
+  }
+  CHECK(home.list().size() == 1);
 }
 
 TEST_CASE("keys without a subcommand, or a misspelt one, is a usage error naming the choices") {

@@ -35,7 +35,7 @@ TEST_CASE("auth scopes: a missing scope is 403 insufficient_scope naming the nee
   REQUIRE(res);
   CHECK(res->status == 403);
   CHECK(res->get_header_value("WWW-Authenticate") ==
-        R"x(Bearer realm="swapi", error="insufficient_scope", error_description="insufficient_scope: the token lacks scope read:planets (from scope, scp or permissions)", scope="read:planets")x");
+        R"x(Bearer realm="swapi", error="insufficient_scope", error_description="the token lacks scope read:planets (from scope, scp or permissions)", scope="read:planets")x");
   auto body = nlohmann::json::parse(res->body);
   CHECK(body["error"] == "insufficient_scope");
   CHECK(body["scope"] == "read:planets");

@@ -30,7 +30,7 @@ struct Outcome {
 Outcome check_against(Flaw flaw) {
   TempDir home;
   auto keyset = server::open_keyset(home.path().string(), unix_now());
-  FlawedResourceServer target({keyset.published_public_keys(), kFlawedIssuer, std::string(kTestAudience), "read:films", flaw});
+  FlawedResourceServer target({keyset.public_keys(), kFlawedIssuer, std::string(kTestAudience), "read:films", flaw});
   auto r = run_swapi({"check", target.url(), "--iss", kFlawedIssuer, "--aud", std::string(kTestAudience), "--json"},
                      {{"SWAPI_HOME", home.path().string()}});
   INFO("stderr: " << r.err);
@@ -106,5 +106,19 @@ TEST_CASE("check vs flawed servers: fetching jku fails both jku cases, for the f
     CHECK(detail.find("expected 401, got 200: the token was accepted") == 0);
     CHECK(detail.find("; the target fetched the URL in the token (/" + item["name"].get<std::string>() + ".json, 1 request)") !=
           std::string::npos);
+  }
+}
+
+TEST_CASE("check vs flawed servers: a jku fetched after the answer, once the run is over, still fails the jku cases") {
+  // The server answers every jku case 401 at once, as it should, and fetches the URL from a
+  // background refresh once the requests stop: check listens a moment past its last answer.
+  auto outcome = check_against(Flaw::fetches_jku_later);
+  CHECK(outcome.exit_code == 1);
+  CHECK(outcome.wrong == std::set<std::string>{"jku-kid", "jku-nokid"});
+  for (const auto& item : outcome.report["cases"]) {
+    if (item["defect"] != "jku") continue;
+    CHECK(item["status"] == 401);
+    CHECK(item["detail"].get<std::string>().starts_with("the target fetched the URL in the token (/" +
+                                                        item["name"].get<std::string>() + ".json, 1 request)"));
   }
 }

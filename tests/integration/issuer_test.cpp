@@ -297,7 +297,7 @@ TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500")
   check_oauth_error(post_token(server, "client_id=swapi-cli&client_secret=" + secret), 400, "invalid_request",
                     "missing parameter 'grant_type'");
   check_oauth_error(post_token(server, credentials_form(server, "&grant_type=client_credentials")), 400, "invalid_request",
-                    "parameter 'grant_type' appears more than once (RFC 6749 §3.2)");
+                    "parameter 'grant_type' appears more than once (RFC 6749 section 3.2)");
   check_oauth_error(post_token(server, "grant_type=client_credentials", "text/plain"), 400, "invalid_request",
                     "unsupported Content-Type 'text/plain'; send application/x-www-form-urlencoded or application/json");
   auto res = post_token(server, R"({"grant_type": "client_credentials",)", "application/json");
@@ -311,7 +311,7 @@ TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500")
   CHECK(nlohmann::json::parse(res->body)["error"] == "invalid_request");
   check_oauth_error(post_token(server, "grant_type=client_credentials&client_secret=" + secret, kForm,
                                {{"Authorization", basic_header("swapi-cli", client_secret(server))}}),
-                    400, "invalid_request", "client credentials in both the Authorization header and the body; use one (RFC 6749 §2.3)");
+                    400, "invalid_request", "client credentials in both the Authorization header and the body; use one (RFC 6749 section 2.3)");
 
   // Whatever arrives, the answer is a 4xx JSON error.
   const std::pair<std::string, std::string> garbage[] = {
@@ -342,10 +342,10 @@ TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500")
 
   // Secrets in a URL end up in logs and browser history (RFC 6749 §3.2: parameters in the body).
   check_oauth_error(server.client().Post("/oauth/token?client_secret=" + secret, credentials_form(server), kForm), 400,
-                    "invalid_request", "parameters belong in the request body, not the URL (RFC 6749 §3.2)");
+                    "invalid_request", "parameters belong in the request body, not the URL (RFC 6749 section 3.2)");
 
   auto get = server.client().Get("/oauth/token");
-  check_oauth_error(get, 405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 §3.2)");
+  check_oauth_error(get, 405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 section 3.2)");
   CHECK(get->get_header_value("Allow") == "POST");
 }
 

@@ -117,16 +117,16 @@ TEST_CASE("token request rules broken give invalid_request or invalid_client") {
   const Case cases[] = {
       {post("client_id=ci"), 400, "invalid_request", "missing parameter 'grant_type'"},
       {post("grant_type=client_credentials&grant_type=client_credentials"), 400, "invalid_request",
-       "parameter 'grant_type' appears more than once (RFC 6749 §3.2)"},
+       "parameter 'grant_type' appears more than once (RFC 6749 section 3.2)"},
       {post("grant_type=client_credentials", "text/plain"), 400, "invalid_request",
        "unsupported Content-Type 'text/plain'; send application/x-www-form-urlencoded or application/json"},
       {post("grant_type=client_credentials", ""), 400, "invalid_request",
        "the request has no Content-Type; send application/x-www-form-urlencoded or application/json"},
       {post("grant_type=client_credentials", "application/x-www-form-urlencoded", "/oauth/token?client_secret=x"), 400,
-       "invalid_request", "parameters belong in the request body, not the URL (RFC 6749 §3.2)"},
+       "invalid_request", "parameters belong in the request body, not the URL (RFC 6749 section 3.2)"},
       {post("grant_type=%GG"), 400, "invalid_request", "the form body has a malformed %-escape"},
       {with_auth(post("grant_type=client_credentials&client_secret=pw"), {basic("ci:pw")}), 400, "invalid_request",
-       "client credentials in both the Authorization header and the body; use one (RFC 6749 §2.3)"},
+       "client credentials in both the Authorization header and the body; use one (RFC 6749 section 2.3)"},
       {with_auth(post("grant_type=client_credentials&client_id=other"), {basic("ci:pw")}), 400, "invalid_request",
        "client_id in the body differs from the one in the Authorization header"},
       {with_auth(post("grant_type=client_credentials"), {basic("ci:pw"), basic("ci:pw")}), 400, "invalid_request",
@@ -178,7 +178,7 @@ TEST_CASE("client_credentials grant: checks and the issued at+jwt") {
     CHECK(body["token_type"] == "Bearer");
     CHECK(body["expires_in"] == 3600);
     CHECK(body["scope"] == "read:films read:people write:films");
-    auto keys = keyset.published_public_keys();
+    auto keys = keyset.public_keys();
     std::vector<jose::Alg> algs = {jose::Alg::RS256};
     auto verified = jose::verify_compact(body["access_token"].get<std::string>(), keys, algs);
     CHECK(verified.header == nlohmann::json{{"alg", "RS256"}, {"kid", keyset.active().key.kid}, {"typ", "at+jwt"}});
