@@ -111,7 +111,8 @@ TEST_CASE("a number option given a word says 'not a number'; one out of range gi
   r = run_cli({"serve", "--port", "70000"});
   CHECK(r.err == "swapi: usage: --port: '70000' is not in 0..65535\n  hint: run 'swapi serve --help' for the options\n");
   r = run_cli({"call", "/x", "--timeout", "soon"});
-  CHECK(r.err == "swapi: usage: --timeout: 'soon' is not a number\n  hint: run 'swapi call --help' for the options\n");
+  CHECK(r.err == "swapi: usage: --timeout: 'soon' is not a number of seconds from 0.001 to 3600\n"
+                 "  hint: run 'swapi call --help' for the options\n");
   r = run_cli({"token", "mint", "--count", "0"});
   CHECK(r.err == "swapi: usage: --count: '0' is not in 1..10000000\n  hint: run 'swapi token mint --help' for the options\n");
 }
