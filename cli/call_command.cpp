@@ -1,6 +1,7 @@
 // `swapi call [METHOD] PATH|URL`: parse options into a testkit::CallSpec, send it, print the
 // answer, and turn unmet --expect* into exit 1 (DESIGN.md "`swapi call`").
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -12,6 +13,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage.h"
 #include "testkit/attack_request.h"
 #include "testkit/call.h"
 #include "testkit/call_token.h"
@@ -57,15 +59,14 @@ void add_options(CLI::App& cmd, CallOptions& o) {
       ->type_name("ISSUER");
   cmd.add_option("--aud", o.aud, "Audience of a minted token (default: recorded, else https://starwarsapi.com)")
       ->type_name("AUDIENCE");
-  cmd.add_option("--expect", o.expect, "Exit 1 unless the status is CODE")->check(CLI::Range(100, 599))->type_name("CODE");
+  cmd.add_option("--expect", o.expect, "Exit 1 unless the status is CODE")->check(whole_number_in(100, 599))->type_name("CODE");
   cmd.add_option("--expect-json", o.expect_json,
                  "Exit 1 unless the body holds JSON at an RFC 6901 pointer: /count=6, /results/0/name=\"Luke Skywalker\"")->type_name("POINTER=JSON");
   cmd.add_option("--expect-header", o.expect_header, "Exit 1 unless the answer has this header, 'Name: value' exactly")->type_name("'K: V'");
   auto* include = cmd.add_flag("-i,--include", o.include, "Print the status line and the headers before the body");
   auto* json = cmd.add_flag("--json", o.json, "Print {status, headers, body, time} as one JSON object");
   include->excludes(json);
-  cmd.add_option("--timeout", o.timeout, "Give up after this many seconds (default 10)")
-      ->check(CLI::Range(0.001, 3600.0))->type_name("SECONDS");
+  add_timeout_option(cmd, o.timeout, "Give up after this many seconds (default 10)");
   cmd.add_option("--cacert", o.cacert, "Trust this PEM certificate (bundle) for https (e.g. the certificate a local swapi serve uses)")
       ->check(CLI::ExistingFile)->type_name("FILE");
 }
@@ -108,6 +109,11 @@ testkit::CallSpec make_spec(const CallOptions& o, Context& context) {
                          "give the token once");
   }
   if (!o.token.empty()) {
+    // A CR or LF would end the Authorization line and start a header of its own (curl sends
+    // what it is given); a token never holds one, a Windows file's "$(cat token)" does.
+    if (std::any_of(o.token.begin(), o.token.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+      throw UsageError("call --token", "the token holds a control character (CR, LF, tab...)",
+                       "pass the token alone; a file saved on Windows ends in CR: tr -d '\\r' < FILE");
     spec.credentials = {testkit::Credentials::Placement::header, "Bearer", o.token};
   } else if (wants_token) {
     testkit::CallTokenRequest request;
@@ -115,7 +121,7 @@ testkit::CallSpec make_spec(const CallOptions& o, Context& context) {
     request.defect = o.defect;
     request.method = testkit::build_request(spec).method;
     request.url = spec.url;
-    request.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud};
+    request.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud, state_warnings(context)};
     request.now = context.now();
     spec.credentials = testkit::make_call_token(request).credentials;
   }

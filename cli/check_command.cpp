@@ -2,7 +2,10 @@
 // the target with the canary listening (testkit/check_runner.h), print the reports
 // (testkit/check_report.h). Exit 0 all right, 1 any wrong, 3 target unreachable.
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 
@@ -10,6 +13,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage.h"
 #include "testkit/call.h"
 #include "testkit/canary_listener.h"
 #include "testkit/check_plan.h"
@@ -56,16 +60,33 @@ void add_options(CLI::App& cmd, CheckOptions& o) {
   auto* json = cmd.add_flag("--json", o.json, "Print the results as one JSON object instead of the table");
   auto* tap = cmd.add_flag("--tap", o.tap, "Print the results as TAP version 13 instead of the table");
   json->excludes(tap);
-  cmd.add_option("--timeout", o.timeout, "Seconds to wait for each answer (default 10)")
-      ->check(CLI::Range(0.001, 3600.0))->type_name("SECONDS");
+  add_timeout_option(cmd, o.timeout, "Seconds to wait for each answer (default 10)");
   cmd.add_option("--cacert", o.cacert, "Trust this PEM certificate (bundle) for an https target")
       ->check(CLI::ExistingFile)->type_name("FILE");
 }
 
+[[noreturn]] void cannot_write(const std::string& path, int error) {
+  throw base::Diagnostic("check --junit " + path, std::string("cannot write the file: ") + std::strerror(error),
+                         "give a path in a directory that exists and that you may write to");
+}
+
+// A report path that cannot be written is found before any case is sent, not after the run
+// (a CI job would otherwise spend the run and lose its report). The probe creates nothing.
+void probe_junit(const std::string& path) {
+  std::error_code ignored;
+  bool existed = std::filesystem::exists(path, ignored);
+  {
+    std::ofstream probe(path, std::ios::binary | std::ios::app);
+    if (!probe) cannot_write(path, errno);
+  }
+  if (!existed) std::filesystem::remove(path, ignored);
+}
+
 void write_junit(const std::string& path, const testkit::CheckRun& run) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) cannot_write(path, errno);
   out << testkit::junit_xml(run);
-  if (!out.flush()) throw base::Diagnostic("check --junit " + path, "cannot write the file");
+  if (!out.flush()) cannot_write(path, errno);
 }
 
 int run_check(const CheckOptions& o, Context& context) {
@@ -73,12 +94,14 @@ int run_check(const CheckOptions& o, Context& context) {
   if (base.empty()) base = testkit::kDefaultBaseUrl;
   std::string target = testkit::resolve_url(o.url.empty() ? "/api/films/" : o.url, base);
 
+  if (!o.junit.empty()) probe_junit(o.junit);
+
   testkit::CanaryListener canary;
   testkit::CheckPlanInputs plan;
   plan.target = target;
   plan.scopes = o.scopes;
   if (o.token.empty()) {
-    plan.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud};
+    plan.issuer = {state_dir(context, o.keys_dir), o.iss, o.aud, state_warnings(context)};
   } else {
     plan.foreign_token = o.token;  // black-box: no local keyset involved
   }

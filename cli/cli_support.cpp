@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <iterator>
@@ -15,6 +16,7 @@
 #include "jose/error.h"
 #include "jose/key_policy.h"
 #include "jose/keygen.h"
+#include "jose/strict_json.h"
 #include "state/state_dir.h"
 
 namespace swapi::cli {
@@ -35,18 +37,37 @@ std::string state_dir(const Context& context, const std::string& keys_option) {
                                    context.getenv("HOME"));
 }
 
+server::WarningSink state_warnings(const Context& context) {
+  return [err = context.err](const std::string& line) { *err << "swapi: " << line << "\n"; };
+}
+
 std::string read_argument(const Context& context, const std::string& value, std::string_view what) {
+  // A PEM key, a claims object, a JWKS or a token is kilobytes: a bound keeps /dev/zero, a
+  // wrong file or an endless pipe from filling memory before anything is said.
+  auto read_bounded = [&](std::istream& in, const std::string& name) {
+    std::string text;
+    char buffer[65536];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+      text.append(buffer, static_cast<std::size_t>(in.gcount()));
+      if (text.size() > kMaxArgumentBytes)
+        throw base::Diagnostic(std::string(what), name + " holds more than " + std::to_string(kMaxArgumentBytes >> 20) +
+                                                      " MiB, far more than a key, a token or a claims object",
+                               "check the path");
+    }
+    return text;
+  };
   if (value == "-") {
     if (!context.in) return {};
-    return std::string(std::istreambuf_iterator<char>(*context.in), std::istreambuf_iterator<char>());
+    return read_bounded(*context.in, "stdin");
   }
+  std::error_code error;
+  if (std::filesystem::is_directory(value, error))
+    throw base::Diagnostic(std::string(what), "cannot read " + value + ": it is a directory", "give a file");
   std::ifstream file(value, std::ios::binary);
   if (!file)
     throw base::Diagnostic(std::string(what), "cannot read " + value + ": " + std::strerror(errno),
                            "check the path and permissions");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
+  return read_bounded(file, value);
 }
 
 std::string token_argument(const Context& context, const std::string& value) {
@@ -103,7 +124,8 @@ std::pair<std::string, nlohmann::json> parse_member(std::string_view text, std::
   std::string name(text.substr(0, eq));
   std::string_view value = text.substr(eq + 1);
   // JSON when it is JSON (numbers, booleans, arrays, objects, quoted strings), else the text.
-  nlohmann::json parsed = nlohmann::json::parse(value.begin(), value.end(), nullptr, /*allow_exceptions=*/false);
+  // (Nesting deeper than jose::kMaxJsonDepth is text too: no header or claim needs it.)
+  nlohmann::json parsed = jose::parse_loose_json(value);
   if (parsed.is_discarded()) parsed = std::string(value);
   return {std::move(name), std::move(parsed)};
 }
@@ -140,9 +162,14 @@ jose::Jwk load_pem_key(const Context& context, const std::string& file, const st
     throw base::Diagnostic(what, file + " holds a public key; signing needs the private key");
   auto alg = alg_option.empty() ? jose::default_alg(key) : parse_alg_option(alg_option, what + " --alg");
   if (!alg) throw base::Diagnostic(what, file + ": no algorithm fits this key", "pass --alg");
-  if (auto unfit = jose::key_unfit_for(key, *alg, signing))
+  if (auto unfit = jose::key_unfit_for(key, *alg, signing)) {
+    // A weak key (RSA under 2048 bits) fits no --alg: it is the file that is wrong (exit 3),
+    // not the options.
+    if (unfit->code == jose::Errc::weak_key)
+      throw base::Diagnostic(what, file + ": " + unfit->reason, "use an RSA key of 2048 bits or more");
     throw UsageError(what, std::string(jose::alg_name(*alg)) + " does not fit this key: " + unfit->reason,
                      "pass the --alg of the key's family (RS*/PS* for RSA, ES* for its curve, EdDSA)");
+  }
   key.alg = alg;
   key.use = "sig";
   key.kid = kid_option.empty() ? jose::thumbprint(key) : kid_option;

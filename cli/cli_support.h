@@ -3,6 +3,7 @@
 // Context, reading TOKEN|- and FILE|- arguments, and parsing the small value syntaxes of their
 // options (durations, times, k=v members, algorithms). No CLI11 types here, so the parsers are
 // unit-tested in-process.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,12 +14,15 @@
 #include "cli/app.h"
 #include "jose/alg.h"
 #include "jose/jwk.h"
+#include "state/state_dir.h"
 #include "testkit/local_issuer.h"
 
 namespace swapi::cli {
 
 // --keys DIR, else $SWAPI_HOME, $XDG_STATE_HOME/swapi, ~/.local/state/swapi (as serve).
 std::string state_dir(const Context& context, const std::string& keys_option);
+// Where the state dir's reports go ("created a new keyset at ..."): "swapi: <line>" on stderr.
+server::WarningSink state_warnings(const Context& context);
 
 // The recorded defaults of the last `swapi serve` on that dir, else DESIGN.md's defaults
 // (issuer http://127.0.0.1:8080/, audience https://starwarsapi.com): one implementation, in
@@ -26,7 +30,11 @@ std::string state_dir(const Context& context, const std::string& keys_option);
 using testkit::IssuerDefaults;
 using testkit::issuer_defaults;
 
-// "-" reads the context's stdin, anything else a file; throws base::Diagnostic(what, why).
+// What read_argument reads at most: 4 MiB.
+inline constexpr std::size_t kMaxArgumentBytes = std::size_t{4} << 20;
+
+// "-" reads the context's stdin, anything else a file (not a directory), at most
+// kMaxArgumentBytes; throws base::Diagnostic(what, why).
 std::string read_argument(const Context& context, const std::string& value, std::string_view what);
 // A token given as an argument or on stdin: surrounding white space and a "Bearer " prefix go.
 std::string token_argument(const Context& context, const std::string& value);

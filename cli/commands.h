@@ -15,10 +15,17 @@ using Action = std::function<int()>;
 // --keys DIR, the state dir every client subcommand shares with `swapi serve`.
 void add_state_dir_option(CLI::App& command, std::string& dir);
 
+// --timeout SECONDS for call and check: a finite number from 0.001 to 3600. (CLI::Range alone
+// lets "nan" through, since every comparison with NaN is false, and a NaN timeout is none.)
+void add_timeout_option(CLI::App& command, double& seconds, const std::string& description);
+
 Action setup_serve(CLI::App& app, Context& context);
 Action setup_keys(CLI::App& app, Context& context);
 Action setup_token(CLI::App& app, Context& context);
 Action setup_call(CLI::App& app, Context& context);
 Action setup_check(CLI::App& app, Context& context);
+// These two read the app itself (its commands and options), so `app` must outlive the action.
+Action setup_completion(CLI::App& app, Context& context);
+Action setup_help(CLI::App& app, Context& context);
 
 }  // namespace swapi::cli

@@ -64,7 +64,7 @@ int run_gen(const KeysOptions& o, Context& context) {
     return server::update_keyset(dir, context.now(), [&](server::Keyset& keyset) {
       keyset.add(std::move(key), context.now());
       if (o.activate) keyset.activate(kid);
-    });
+    }, state_warnings(context));
   });
   *context.out << kid << "\n";
   *context.err << "swapi keys: added " << jose::alg_name(alg) << " key " << kid
@@ -75,7 +75,7 @@ int run_gen(const KeysOptions& o, Context& context) {
 }
 
 int run_list(const KeysOptions& o, Context& context) {
-  server::Keyset keyset = server::open_keyset(state_dir(context, o.keys_dir), context.now());
+  server::Keyset keyset = server::open_keyset(state_dir(context, o.keys_dir), context.now(), state_warnings(context));
   auto& out = *context.out;
   if (o.json) {
     nlohmann::json list = nlohmann::json::array();
@@ -105,7 +105,7 @@ int run_list(const KeysOptions& o, Context& context) {
 }
 
 int run_jwks(const KeysOptions& o, Context& context) {
-  server::Keyset keyset = server::open_keyset(state_dir(context, o.keys_dir), context.now());
+  server::Keyset keyset = server::open_keyset(state_dir(context, o.keys_dir), context.now(), state_warnings(context));
   nlohmann::json document;
   if (o.include_private) {
     document = {{"keys", keyset.to_json()["keys"]}};
@@ -126,7 +126,7 @@ int run_rotate(const KeysOptions& o, Context& context) {
       // The same algorithm as the key it replaces, unless told otherwise.
       jose::Alg alg = o.alg.empty() ? *keyset.active().key.alg : parse_alg_option(o.alg, "keys rotate --alg");
       new_kid = keyset.rotate(alg, context.now(), o.bits ? o.bits : 2048).key.kid;
-    });
+    }, state_warnings(context));
   });
   *context.out << new_kid << "\n";
   *context.err << "swapi keys: " << new_kid << " is now the active key; " << old_kid
@@ -137,7 +137,7 @@ int run_rotate(const KeysOptions& o, Context& context) {
 int run_retire(const KeysOptions& o, Context& context) {
   keyset_edit("keys retire", [&] {
     return server::update_keyset(state_dir(context, o.keys_dir), context.now(),
-                                 [&](server::Keyset& keyset) { keyset.retire(o.kid); });
+                                 [&](server::Keyset& keyset) { keyset.retire(o.kid); }, state_warnings(context));
   });
   *context.err << "swapi keys: retired " << o.kid << "; tokens it signed no longer verify\n";
   return kSuccess;
@@ -150,7 +150,7 @@ int run_import(const KeysOptions& o, Context& context) {
   bool is_private = key.is_private;
   keyset_edit("keys import", [&] {
     return server::update_keyset(state_dir(context, o.keys_dir), context.now(),
-                                 [&](server::Keyset& keyset) { keyset.add(std::move(key), context.now()); });
+                                 [&](server::Keyset& keyset) { keyset.add(std::move(key), context.now()); }, state_warnings(context));
   });
   *context.out << kid << "\n";
   *context.err << "swapi keys: imported " << jose::alg_name(alg) << (is_private ? " private" : " public") << " key "

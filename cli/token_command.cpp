@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/usage.h"
 #include "jose/scopes.h"
 #include "testkit/defect_catalogue.h"
 
@@ -64,7 +65,7 @@ void add_mint_options(CLI::App& mint, TokenOptions& o) {
   mint.add_option("--defect", o.defect, "Mint this defect of the catalogue instead (swapi token defects lists them), "
                   "or one of its cases")->type_name("NAME");
   mint.add_option("--count", o.count, "Mint N distinct tokens (unique jti), one per line")->type_name("N")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{10000000}));
+      ->check(whole_number_in(1, 10000000));
   mint.add_flag("--json", o.json, "One JSON object per token and line: token, header, claims");
   add_state_dir_option(mint, o.keys_dir);
 }
@@ -95,7 +96,7 @@ Action setup_token(CLI::App& app, Context& context) {
                      "https://starwarsapi.com)")->type_name("AUD");
   verify->add_option("--scope", o->scopes, "Required scope, repeatable or space/comma-separated")->type_name("SCOPE");
   verify->add_option("--leeway", o->leeway, "Clock skew allowed for exp/nbf/iat, seconds")->type_name("SECONDS")
-      ->check(CLI::Range(0, 3600))->capture_default_str();
+      ->check(whole_number_in(0, 3600))->capture_default_str();
   verify->add_flag("--json", o->json, "Print the verdict as JSON");
   add_state_dir_option(*verify, o->keys_dir);
 

@@ -43,8 +43,27 @@ nlohmann::json decode_json(const std::string& text, const char* name, Decoded& d
   } catch (const jose::Error& error) {
     decoded.warnings.push_back(error.detail() + " (a server refuses it)");
   }
-  auto loose = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto loose = jose::parse_loose_json(text);
   return loose.is_discarded() ? nlohmann::json(text) : loose;
+}
+
+// The NumericDates a date can be written for: years 0000 to 9999. Beyond them a token's exp of
+// 1e300 is still a number a server compares, but not a date (nor an int64_t) to print.
+constexpr double kFirstDate = -62167219200.0;  // 0000-01-01T00:00:00Z
+constexpr double kLastDate = 253402300799.0;   // 9999-12-31T23:59:59Z
+
+const nlohmann::json* number_claim(const nlohmann::json& claims, const char* name) {
+  if (!claims.is_object()) return nullptr;
+  auto member = claims.find(name);
+  return member != claims.end() && member->is_number() ? &*member : nullptr;
+}
+
+std::optional<std::int64_t> time_claim(const nlohmann::json& claims, const char* name) {
+  const nlohmann::json* member = number_claim(claims, name);
+  if (!member) return std::nullopt;
+  double value = member->get<double>();
+  if (!(value >= kFirstDate && value <= kLastDate)) return std::nullopt;
+  return static_cast<std::int64_t>(value);
 }
 
 // Throws jose::Error(malformed) when the text is not even a token.
@@ -64,18 +83,17 @@ Decoded decode(const std::string& token) {
   if (!header || !payload) throw jose::Error(jose::Errc::malformed, "the segments are not base64url");
   decoded.header = decode_json(*header, "header", decoded);
   decoded.claims = decode_json(*payload, "payload", decoded);
+  for (const char* claim : {"iat", "nbf", "exp"}) {
+    if (number_claim(decoded.claims, claim) && !time_claim(decoded.claims, claim))
+      decoded.warnings.push_back(std::string(claim) + " " + decoded.claims[claim].dump() +
+                                 " is no date between the years 0 and 9999");
+  }
   if (segments.size() >= 3) {
     if (auto signature = jose::base64url_decode(segments[2])) decoded.signature_bytes = signature->size();
   }
   return decoded;
 }
 
-std::optional<std::int64_t> time_claim(const nlohmann::json& claims, const char* name) {
-  if (!claims.is_object()) return std::nullopt;
-  auto member = claims.find(name);
-  if (member == claims.end() || !member->is_number()) return std::nullopt;
-  return static_cast<std::int64_t>(member->get<double>());
-}
 
 // The trusted keys, chosen as serve chooses them (server/auth/key_source.h): the local keyset's
 // published keys, or a JWKS file (HMAC secrets allowed, as --jwks-file), or a JWKS URL (as
@@ -86,7 +104,7 @@ server::KeySet trusted_keys(const TokenOptions& o, Context& context, const std::
     for (const auto& why : skipped) *context.err << "swapi token verify: skipped " << why << "\n";
   };
   if (o.jwks.empty()) {
-    server::Keyset keyset = server::open_keyset(dir, context.now());
+    server::Keyset keyset = server::open_keyset(dir, context.now(), state_warnings(context));
     auto build = server::build_key_set(keyset.public_keys(), {}, false, 1);
     report(build.skipped);
     return build.set;
@@ -208,6 +226,9 @@ int run_decode(const TokenOptions& o, Context& context) {
 }
 
 int run_verify(const TokenOptions& o, Context& context) {
+  if (o.token == "-" && o.jwks == "-")
+    throw UsageError("token verify", "the token and --jwks - both read stdin, which can be read once",
+                     "give one of them as a file or an argument");
   std::string token = token_argument(context, o.token);
   std::string dir = state_dir(context, o.keys_dir);
   server::KeySet keys = trusted_keys(o, context, dir);

@@ -12,6 +12,7 @@
 #include "jose/jws.h"
 #include "jose/keygen.h"
 #include "jose/key_policy.h"
+#include "jose/strict_json.h"
 #include "state/keyset_store.h"
 #include "testkit/defect_catalogue.h"
 #include "testkit/mint.h"
@@ -33,7 +34,7 @@ Signer key_from_pem(const TokenOptions& o, Context& context) {
 }
 
 Signer key_from_keyset(const TokenOptions& o, Context& context, const std::string& dir) {
-  server::Keyset keyset = server::open_keyset(dir, context.now());
+  server::Keyset keyset = server::open_keyset(dir, context.now(), state_warnings(context));
   std::optional<jose::Alg> alg;
   if (!o.alg.empty()) alg = parse_alg_option(o.alg, "token mint --alg");
   const server::StoredKey* chosen = nullptr;
@@ -67,7 +68,9 @@ Signer key_from_keyset(const TokenOptions& o, Context& context, const std::strin
 nlohmann::json decoded(const std::string& token, bool header) {
   try {
     auto jws = jose::parse_compact(token);
-    return header ? jws.header : nlohmann::json::parse(jws.payload);
+    if (header) return jws.header;
+    auto claims = jose::parse_loose_json(jws.payload);
+    return claims.is_discarded() ? nlohmann::json(nullptr) : claims;
   } catch (const std::exception&) {
     return nullptr;  // a malformed defect has no header or claims to show
   }
@@ -177,11 +180,12 @@ testkit::TokenSpec token_spec(const TokenOptions& o, Context& context, const std
   if (!o.nbf.empty()) spec.not_before = parse_time(o.nbf, now, "--nbf");
   if (!o.claims_file.empty()) {
     std::string text = read_argument(context, o.claims_file, "token mint --claims");
-    auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    auto parsed = jose::parse_loose_json(text);
     if (!parsed.is_object())
       throw UsageError("token mint --claims", (o.claims_file == "-" ? "stdin" : o.claims_file) +
                                                   " does not hold a JSON object",
-                       R"(e.g. {"tenant": "acme", "roles": ["admin"]})");
+                       R"(e.g. {"tenant": "acme", "roles": ["admin"]}, nested at most )" +
+                           std::to_string(jose::kMaxJsonDepth) + " levels");
     testkit::merge_members(spec.extra_claims, parsed);
   }
   for (const auto& item : o.claims) {
@@ -200,6 +204,9 @@ testkit::TokenSpec token_spec(const TokenOptions& o, Context& context, const std
 }  // namespace
 
 int run_mint(const TokenOptions& o, Context& context) {
+  if (o.claims_file == "-" && o.key_file == "-")
+    throw UsageError(kWhat, "--claims - and --key - both read stdin, which can be read once",
+                     "give one of them as a file");
   if (o.count > 1 && !o.defect.empty())
     throw UsageError(kWhat, "--count and --defect do not go together", "mint defects one at a time");
   if (!o.defect.empty()) named_defect(o.defect);  // a typo costs no keyset read

@@ -1,5 +1,6 @@
 #pragma once
 // Everything `swapi serve` can be told (DESIGN.md "CLI"); the CLI fills it, the server reads it.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -41,6 +42,8 @@ struct ServeOptions {
   std::vector<std::string> public_paths;
   bool allow_query_token = false;
   std::vector<std::string> clients;  // ID:SECRET:SCOPES, ID:@FILE:SCOPES or ID:env:VAR:SCOPES
+  std::int64_t token_ttl = 86400;  // lifetime of issued tokens, seconds (Auth0's M2M default)
+  bool permissions_claim = false;  // issued tokens also carry Auth0 RBAC's "permissions" array
 
   // The environment, read once by the CLI (STYLE.md: getenv in one place).
   std::string env_swapi_home, env_xdg_state_home, env_home;

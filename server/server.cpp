@@ -3,20 +3,27 @@
 #include <httplib.h>
 
 #include <malloc.h>
+#include <netdb.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
 #include "base/diagnostic.h"
+#include "base/shell_quote.h"
+#include "jose/token_validation.h"
 #include "server/auth/auth_setup.h"
 #include "server/auth/request_guard.h"
 #include "server/data/dataset.h"
 #include "server/data/store.h"
 #include "server/issuer/issuer.h"
+#include "server/issuer/token_endpoint.h"
 #include "server/keyset_reloader.h"
 #include "server/loopback/loopback_routes.h"
 #include "server/openapi.h"
@@ -26,6 +33,7 @@
 #include "server/web/body_framing.h"
 #include "server/web/connection_front.h"
 #include "server/web/flavor_context.h"
+#include "server/web/header_fields.h"
 #include "server/web/json_response.h"
 #include "state/client_registry.h"
 
@@ -70,6 +78,34 @@ std::unique_ptr<FrontServer> make_http_server(const ServeOptions& options, Front
   return std::make_unique<FrontServer>(std::move(limits), tls);
 }
 
+// cpp-httplib reports any failed bind as a bare false. A name that does not resolve is told
+// apart (as cpp-httplib resolves it: getaddrinfo, AI_PASSIVE) so its hint is not about ports.
+std::optional<std::string> unresolvable(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  int rc = ::getaddrinfo(host.c_str(), "0", &hints, &found);
+  if (found) ::freeaddrinfo(found);
+  if (rc == 0 || rc == EAI_SYSTEM || rc == EAI_MEMORY) return std::nullopt;
+  return std::string(::gai_strerror(rc));
+}
+
+// cpp-httplib 0.11.4 refuses a header line over CPPHTTPLIB_HEADER_MAX_LENGTH (8192 bytes, a
+// compiled-in value of Debian's build) by stopping at it and answering a bare 400. That is RFC
+// 6585 §5's 431. Told apart from its other 400s by what it had parsed: the request line
+// completely (a path, at most one '?': a second '?' is the one request-line failure that sets
+// the path first) but not the headers (the peer address is filled only after them). Its header
+// reader fails otherwise only when the connection ends or times out mid-headers, where no one
+// reads the answer.
+constexpr std::size_t kHeaderLineMaxBytes = 8192;
+
+bool headers_too_large(const httplib::Request& request, const httplib::Response& response) {
+  return response.status == 400 && !request.path.empty() && request.remote_port < 0 &&
+         std::count(request.target.begin(), request.target.end(), '?') <= 1;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -97,11 +133,18 @@ struct Server::Impl {
   void configure_http();
   void register_public_routes();
   bool admit(const httplib::Request& request, httplib::Response& response);
-  void set_error(httplib::Response& response, int status, std::string_view reason) const;
+  void set_error(const httplib::Request& request, httplib::Response& response, int status,
+                 std::string_view reason) const;
 };
 
-void Server::Impl::set_error(httplib::Response& response, int status, std::string_view reason) const {
-  if (options.flavor == "loopback") {
+// The error shape a client of that route parses: OAuth's on the token endpoint (RFC 6749
+// §5.2, what an OAuth library reads when its request was refused before the grant was
+// looked at: no body, a body too large, a multipart body), else the flavor's.
+void Server::Impl::set_error(const httplib::Request& request, httplib::Response& response, int status,
+                             std::string_view reason) const {
+  if (request.path == kTokenEndpointPath) {
+    set_oauth_error(response, {status, status >= 500 ? "server_error" : "invalid_request", std::string(reason)});
+  } else if (options.flavor == "loopback") {
     set_loopback_error(response, status, reason);
   } else {
     set_json_error(response, status, reason);
@@ -109,12 +152,18 @@ void Server::Impl::set_error(httplib::Response& response, int status, std::strin
 }
 
 // Everything decided from the request line and headers, before cpp-httplib reads a body:
-// the body's framing (body_framing.h), then the guard. An answer given here leaves the body
+// the header fields' syntax (header_fields.h), the body's framing (body_framing.h), then the
+// guard. An answer given here leaves the body
 // unread, so it closes the connection whenever there is a body.
 bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response) {
+  if (auto refusal = judge_header_fields(request)) {
+    set_error(response, refusal->status, refusal->reason);
+    close_after_sending(request, response);
+    return false;
+  }
   BodyVerdict body = judge_body(request, kPayloadMaxBytes);
   if (!body.acceptable) {
-    set_error(response, body.status, body.reason);
+    set_error(request, response, body.status, body.reason);
     close_after_sending(request, response);
     return false;
   }
@@ -153,7 +202,8 @@ void Server::Impl::configure_http() {
   });
 
   // Handlers throw only on our bugs; the client still gets JSON, never a stack trace.
-  http->set_exception_handler([this](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+  http->set_exception_handler([this](const httplib::Request& request, httplib::Response& response,
+                                     std::exception_ptr error) {
     std::string what = "unknown error";
     try {
       std::rethrow_exception(error);
@@ -162,7 +212,7 @@ void Server::Impl::configure_http() {
     } catch (...) {
     }
     log.message("internal error: " + what);
-    set_error(response, 500, "internal server error");
+    set_error(request, response, 500, "internal server error");
   });
 
   // cpp-httplib calls this for every status >= 400, ours and its own (unknown route, a
@@ -178,8 +228,12 @@ void Server::Impl::configure_http() {
     if (request_timed_out()) {
       response.status = 408;
       response.body.clear();
+    } else if (headers_too_large(request, response)) {
+      set_error(request, response, 431, "a request header line is longer than " + std::to_string(kHeaderLineMaxBytes) +
+                                   " bytes, the limit for each header (name, value and CRLF); a bearer token may be "
+                                   "at most " + std::to_string(jose::kDefaultMaxTokenBytes) + " bytes");
     }
-    if (response.body.empty()) set_error(response, response.status, reason_phrase(response.status));
+    if (response.body.empty()) set_error(request, response, response.status, reason_phrase(response.status));
     if (!body_fully_read(request)) close_after_sending(request, response);
     return httplib::Server::HandlerResponse::Handled;
   }));
@@ -204,7 +258,9 @@ void Server::Impl::register_public_routes() {
   });
   http->Get("/openapi.json", [this](const httplib::Request& request, httplib::Response& response) {
     std::string base = request_base_url(request, scheme, "127.0.0.1:" + std::to_string(port));
-    response.set_content(openapi_document(options, *store, base).dump(2), "application/json");
+    std::vector<std::string> scopes;
+    if (issuer) scopes = issuer->clients().all_scopes();
+    response.set_content(openapi_document(options, *store, base, issuer ? &scopes : nullptr).dump(2), "application/json");
   });
 }
 
@@ -226,8 +282,9 @@ Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique
   limits.idle_timeout = std::chrono::seconds(self.options.idle_timeout > 0 ? self.options.idle_timeout
                                                                            : kDefaultIdleTimeoutSeconds);
   limits.error_body = [&self](int status, std::string_view reason) {
+    httplib::Request request;  // the front's own answers (408, 431) come before any request parsed
     httplib::Response response;
-    self.set_error(response, status, reason);
+    self.set_error(request, response, status, reason);
     return response.body;
   };
   limits.note = [&self](std::string_view line) { self.log.message(line); };
@@ -250,9 +307,16 @@ int Server::bind() {
     port = -1;
   }
   if (port > 0 && !self.http->widen_backlog()) port = -1;
-  if (port < 0)
-    throw base::Diagnostic("serve", "cannot listen on " + self.options.host + ":" + std::to_string(self.options.port),
-                       "is another server using the port? try --port 0 to pick a free one");
+  if (port < 0) {
+    std::string where = "cannot listen on " + self.options.host + ":" + std::to_string(self.options.port);
+    if (auto why = unresolvable(self.options.host))
+      throw base::Diagnostic("serve", where + ": the host name '" + self.options.host + "' does not resolve (" + *why + ")",
+                             "--host takes an address or name of this machine: 127.0.0.1 (the default), ::1, "
+                             "localhost, or 0.0.0.0 for every interface");
+    throw base::Diagnostic("serve", where,
+                           "is another server using the port (try --port 0 to pick a free one), or is '" +
+                               self.options.host + "' not an address of this machine?");
+  }
   self.port = port;
   std::string host = self.options.host.find(':') != std::string::npos ? "[" + self.options.host + "]" : self.options.host;
   self.base_url = self.scheme + "://" + host + ":" + std::to_string(port);
@@ -348,8 +412,16 @@ void Server::stop(std::string_view why) {
 
 const std::string& Server::base_url() const { return impl_->base_url; }
 
+std::string Server::curl_options() const {
+  const auto& cert = impl_->options.tls_cert;
+  if (cert.empty()) return {};
+  return "--cacert " + base::shell_quote(std::filesystem::absolute(cert).string()) + " ";
+}
+
+std::vector<std::string> Server::auth_rules() const { return describe_rules(impl_->auth); }
+
 std::vector<BannerLine> Server::token_help() const {
-  if (impl_->issuer) return impl_->issuer->token_help(impl_->base_url);
+  if (impl_->issuer) return impl_->issuer->token_help(impl_->base_url, curl_options());
   const auto& options = impl_->options;
   if (options.no_auth) return {};
   AuthIdentity identity = effective_identity(options, impl_->base_url);

@@ -42,6 +42,11 @@ class Server {
   // --jwks-uri/--jwks-file, the issuer whose tokens are trusted. Empty when there is no
   // default client or auth is off without a local issuer.
   std::vector<BannerLine> token_help() const;
+  // "--cacert '/abs/cert.pem' " with --tls-cert (so the banner's curl commands trust a
+  // self-signed certificate), else empty.
+  std::string curl_options() const;
+  // The --public and --policy rules, one banner line each (describe_rules); empty without.
+  std::vector<std::string> auth_rules() const;
 
  private:
   struct Impl;

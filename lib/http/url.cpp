@@ -38,7 +38,9 @@ UrlParts parse_url(std::string_view url) {
   std::string port = url_part(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
   parts.port = port.empty() ? 0 : std::stoi(port);
   parts.path = url_part(handle.get(), CURLUPART_PATH);
-  if (parts.path.empty()) parts.path = "/";
+  // push_back, not `= "/"`: GCC 12 inlines assign(const char*) into a memcpy it cannot prove
+  // free of overlap here and warns (-Wrestrict); appending one char to an empty string needs no copy.
+  if (parts.path.empty()) parts.path.push_back('/');
   return parts;
 }
 

@@ -99,7 +99,7 @@ std::optional<KeyUnfit> key_unfit_for(const Jwk& key, Alg alg, bool for_signing)
   if (key.type == KeyType::rsa) {
     int bits = rsa_bits(key);
     if (bits < 2048) {
-      return weak("RSA key of " + std::to_string(bits) + " bits is under 2048 (RFC 7518 §3.3)");
+      return weak("RSA key of " + std::to_string(bits) + " bits is under 2048 (RFC 7518 section 3.3)");
     }
     if (rsa_exponent_below_65537(key)) {
       return weak("RSA public exponent is under 65537 (NIST SP 800-89)");
@@ -110,7 +110,7 @@ std::optional<KeyUnfit> key_unfit_for(const Jwk& key, Alg alg, bool for_signing)
     if (key.secret.empty()) return weak("the HMAC secret is empty");
     if (key.secret.size() < hash_size) {
       return weak("HMAC secret of " + std::to_string(key.secret.size()) + " bytes is shorter than " +
-                  name + "'s " + std::to_string(hash_size) + "-byte hash (RFC 7518 §3.2)");
+                  name + "'s " + std::to_string(hash_size) + "-byte hash (RFC 7518 section 3.2)");
     }
   }
   return std::nullopt;

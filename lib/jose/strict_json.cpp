@@ -15,14 +15,23 @@ struct DuplicateMember {
   std::string name;
 };
 
+// The strict parse has a callback of its own (duplicates), so it applies the depth bound there,
+// before the structure exists, as base::parse_json_within_depth does for the loose parse.
+bool opens_too_deep(int depth, nlohmann::json::parse_event_t event) {
+  using Event = nlohmann::json::parse_event_t;
+  return (event == Event::object_start || event == Event::array_start) && depth >= kMaxJsonDepth;
+}
+
 }  // namespace
 
 nlohmann::json parse_strict_object(std::string_view text, std::string_view what) {
   // One set of member names per object currently open, innermost last.
   std::vector<std::set<std::string>> open_objects;
-  auto track_members = [&open_objects](int /*depth*/, nlohmann::json::parse_event_t event,
+  auto track_members = [&open_objects](int depth, nlohmann::json::parse_event_t event,
                                        nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
+    if (opens_too_deep(depth, event))
+      throw base::JsonTooDeep("nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
     switch (event) {
       case Event::object_start:
         open_objects.emplace_back();
@@ -46,7 +55,9 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
     document = nlohmann::json::parse(text, track_members);
   } catch (const DuplicateMember& duplicate) {
     throw Error(Errc::malformed, std::string(what) + " has a duplicate member \"" +
-                                     duplicate.name + "\" (RFC 7515 §5.2)");
+                                     duplicate.name + "\" (RFC 7515 section 5.2)");
+  } catch (const base::JsonTooDeep& error) {
+    throw Error(Errc::malformed, std::string(what) + " " + error.what());
   } catch (const nlohmann::json::exception& error) {
     // parse_error, and out_of_range 406 for a number beyond double range (1E400): every
     // library error is this layer's malformed.
@@ -56,6 +67,15 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
     throw Error(Errc::malformed, std::string(what) + " is not a JSON object");
   }
   return document;
+}
+
+nlohmann::json parse_loose_json(std::string_view text) {
+  try {
+    return base::parse_json_within_depth(text, kMaxJsonDepth);
+  } catch (const base::JsonTooDeep&) {
+  } catch (const nlohmann::json::exception&) {
+  }
+  return nlohmann::json(nlohmann::json::value_t::discarded);
 }
 
 }  // namespace swapi::jose

@@ -30,7 +30,7 @@ void check_token_syntax(std::string_view token, std::size_t max_bytes) {
     throw Error(Errc::token_too_large, "the token is " + std::to_string(token.size()) + " bytes, over the limit of " +
                                            std::to_string(max_bytes));
   if (!is_b64token(token))
-    throw Error(Errc::malformed, "the token has characters outside the b64token syntax of RFC 6750 §2.1");
+    throw Error(Errc::malformed, "the token has characters outside the b64token syntax of RFC 6750 section 2.1");
 }
 
 SignedClaims verify_signed_claims(std::string_view token, std::span<const Jwk> keys, std::span<const Alg> allowed) {

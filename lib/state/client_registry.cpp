@@ -99,7 +99,7 @@ Client parse_client_spec(std::string_view spec, const EnvLookup& env) {
   client.scopes = jose::split_scopes(spec.substr(second + 1), " ,");
   for (const auto& scope : client.scopes)
     if (!is_scope_token(scope))
-      throw base::Diagnostic("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 §3.3)");
+      throw base::Diagnostic("--client", quoted + ": '" + scope + "' is not a valid scope (RFC 6749 section 3.3)");
   return client;
 }
 
@@ -201,6 +201,9 @@ ClientRegistry open_clients(const std::string& dir, const WarningSink& warn) {
   if (auto existing = load_clients(dir)) return std::move(*existing);
   ClientRegistry registry = ClientRegistry::generate();
   write_private_file(state_file(dir, kClientsFile), registry.to_json().dump(2) + "\n", "clients", warn);
+  if (warn)
+    warn("created OAuth client '" + std::string(kDefaultClientId) + "' with a new secret in " +
+         state_file(dir, kClientsFile));
   return registry;
 }
 

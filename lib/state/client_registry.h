@@ -89,7 +89,8 @@ class ClientRegistry {
 // group/world-accessible.
 std::optional<ClientRegistry> load_clients(const std::string& dir);
 // The stored clients, created (with the default client) on first use under the state-dir lock.
-// A write whose durability is in doubt is reported on warn (write_private_file).
+// A write whose durability is in doubt is reported on warn (write_private_file), and so is the
+// creation ("created OAuth client 'swapi-cli' with a new secret in <dir>/clients.json").
 ClientRegistry open_clients(const std::string& dir, const WarningSink& warn = {});
 
 }  // namespace swapi::server

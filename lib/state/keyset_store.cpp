@@ -207,6 +207,19 @@ std::optional<Keyset> load_keyset(const std::string& dir) {
   return Keyset::from_json(*text, path);
 }
 
+namespace {
+
+// A new keyset is a new identity: tokens signed before (by another state dir) stop verifying.
+// Said on every creation, so that a mistyped --keys or an unset $SWAPI_HOME is noticed.
+void announce_new_keyset(const std::string& dir, const Keyset& keyset, const WarningSink& warn) {
+  if (!warn) return;
+  const auto& key = keyset.active().key;
+  warn("created a new keyset at " + state_file(dir, kKeysetFile) + " (" + std::string(jose::alg_name(*key.alg)) +
+       " key " + key.kid + "); tokens signed with any other keyset are not trusted by it");
+}
+
+}  // namespace
+
 Keyset open_keyset(const std::string& dir, std::int64_t now, const WarningSink& warn) {
   // The common case (keyset exists) takes no lock: writers replace the file by rename, so a
   // reader sees a whole old or a whole new file.
@@ -217,6 +230,7 @@ Keyset open_keyset(const std::string& dir, std::int64_t now, const WarningSink& 
   if (auto existing = load_keyset(dir)) return std::move(*existing);
   Keyset keyset = Keyset::generate(now);
   write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset", warn);
+  announce_new_keyset(dir, keyset, warn);
   return keyset;
 }
 
@@ -226,8 +240,11 @@ Keyset update_keyset(const std::string& dir, std::int64_t now, const std::functi
   StateDirLock lock(dir);
   auto existing = load_keyset(dir);
   Keyset keyset = existing ? std::move(*existing) : Keyset::generate(now);
+  std::optional<Keyset> created;
+  if (!existing) created = keyset;
   change(keyset);
   write_private_file(state_file(dir, kKeysetFile), keyset.to_json().dump(2) + "\n", "keyset", warn);
+  if (created) announce_new_keyset(dir, *created, warn);
   return keyset;
 }
 

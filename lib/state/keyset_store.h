@@ -105,11 +105,13 @@ std::optional<Keyset> load_keyset(const std::string& dir);
 
 // The keyset, created on first use (dir 0700, file 0600) under the state-dir lock, so that of
 // several concurrent first runs exactly one generates it and the others read that one. A
-// write whose durability is in doubt is reported on warn (write_private_file).
+// write whose durability is in doubt is reported on warn (write_private_file), and so is the
+// creation: "created a new keyset at <dir>/keys.json (RS256 key <kid>); ...".
 Keyset open_keyset(const std::string& dir, std::int64_t now, const WarningSink& warn = {});
 
 // Read-modify-write under the state-dir lock: loads (or creates) the keyset, applies change,
-// writes it back atomically and returns it. Used by every `swapi keys` edit.
+// writes it back atomically and returns it. Used by every `swapi keys` edit. Creating the
+// keyset is reported on warn, as by open_keyset.
 Keyset update_keyset(const std::string& dir, std::int64_t now,
                      const std::function<void(Keyset&)>& change, const WarningSink& warn = {});
 

@@ -26,10 +26,32 @@ std::string octal_mode(mode_t mode) {
 
 }  // namespace
 
+namespace {
+
+// A dir the user typed (--keys, $SWAPI_HOME) is created, but not its parents: a typo there
+// would otherwise grow a new tree with a new keyset and client secret in it, and the user would
+// wonder why their tokens stopped verifying. The XDG defaults are created whole, as the base-dir
+// spec asks.
+std::string named_dir(std::string_view dir, std::string_view source) {
+  std::filesystem::path path(dir);
+  std::filesystem::path parent = path.lexically_normal().parent_path();
+  if (path.lexically_normal().filename().empty()) parent = parent.parent_path();  // "a/b/" -> "a"
+  std::error_code error;
+  if (!parent.empty() && !std::filesystem::is_directory(parent, error))
+    throw base::Diagnostic("state dir " + std::string(dir),
+                           std::string(source) + " names a directory whose parent " + parent.string() +
+                               " does not exist",
+                           "check the path for a typo; swapi creates the state dir itself but not its parents "
+                           "(mkdir -p " + parent.string() + " if it is meant)");
+  return std::string(dir);
+}
+
+}  // namespace
+
 std::string resolve_state_dir(std::string_view explicit_dir, std::string_view swapi_home,
                               std::string_view xdg_state_home, std::string_view home) {
-  if (!explicit_dir.empty()) return std::string(explicit_dir);
-  if (!swapi_home.empty()) return std::string(swapi_home);
+  if (!explicit_dir.empty()) return named_dir(explicit_dir, "--keys");
+  if (!swapi_home.empty()) return named_dir(swapi_home, "$SWAPI_HOME");
   if (!xdg_state_home.empty()) return (std::filesystem::path(xdg_state_home) / "swapi").string();
   if (!home.empty()) return (std::filesystem::path(home) / ".local" / "state" / "swapi").string();
   throw base::Diagnostic("state dir", "none of --keys, $SWAPI_HOME, $XDG_STATE_HOME or $HOME is set",

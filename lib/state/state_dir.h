@@ -12,7 +12,9 @@
 namespace swapi::server {
 
 // explicit_dir, else $SWAPI_HOME, else $XDG_STATE_HOME/swapi, else $HOME/.local/state/swapi.
-// Empty arguments count as unset. Throws base::Diagnostic when all are empty.
+// Empty arguments count as unset. Throws base::Diagnostic when all are empty, and when
+// explicit_dir or swapi_home names a dir whose parent does not exist (a mistyped path must
+// not silently become a new state dir with new keys).
 std::string resolve_state_dir(std::string_view explicit_dir, std::string_view swapi_home,
                               std::string_view xdg_state_home, std::string_view home);
 

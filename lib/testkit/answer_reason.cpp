@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/ascii.h"
+#include "jose/strict_json.h"
 
 namespace swapi::testkit {
 
@@ -77,7 +78,7 @@ std::string join_reason(const std::string& error, const std::string& description
 }
 
 std::string body_reason(const http::Response& response, bool description_only) {
-  auto body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  auto body = jose::parse_loose_json(response.body);
   if (!body.is_object()) return {};
   std::string description = text_member(body, "error_description");
   if (auto error = body.find("error"); error != body.end()) {

@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -15,12 +17,14 @@ struct CanaryListener::State {
   std::thread thread;
   int port = 0;
   mutable std::mutex mutex;
+  mutable std::condition_variable hit;  // notified on every request recorded
   std::map<std::string, std::pair<std::string, std::string>, std::less<>> documents;  // path -> body, type
   std::vector<Hit> hits;
 
   void answer(const httplib::Request& request, httplib::Response& response) {
     std::lock_guard lock(mutex);
     hits.push_back({request.method, request.path, request.get_header_value("User-Agent")});
+    hit.notify_all();
     auto it = documents.find(request.path);
     if (it == documents.end()) {
       response.status = 404;
@@ -84,6 +88,17 @@ std::vector<CanaryListener::Hit> CanaryListener::hits_for(std::string_view path)
   for (const auto& hit : state_->hits)
     if (hit.path == path) found.push_back(hit);
   return found;
+}
+
+void CanaryListener::wait_for_hits(std::span<const std::string> paths,
+                                   std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(state_->mutex);
+  auto all_seen = [&] {
+    return std::all_of(paths.begin(), paths.end(), [&](const std::string& path) {
+      return std::any_of(state_->hits.begin(), state_->hits.end(), [&](const Hit& hit) { return hit.path == path; });
+    });
+  };
+  state_->hit.wait_until(lock, deadline, all_seen);
 }
 
 }  // namespace swapi::testkit

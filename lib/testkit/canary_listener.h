@@ -3,7 +3,9 @@
 // URL on it, it serves the attacker's key set there, and it records every request it
 // receives. A correct target never fetches a URL a token names (RFC 8725 §3.10), so any
 // request seen for a case's path fails that case, whatever status the target answered.
+#include <chrono>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,11 @@ class CanaryListener {
 
   std::vector<Hit> hits() const;
   std::vector<Hit> hits_for(std::string_view path) const;
+
+  // Returns once every one of paths has been requested at least once, or at deadline. A target
+  // may answer first and fetch later (a background key refresh), so the hits are counted only
+  // after this; it returns at once when all were already seen.
+  void wait_for_hits(std::span<const std::string> paths, std::chrono::steady_clock::time_point deadline) const;
 
  private:
   struct State;

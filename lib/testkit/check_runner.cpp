@@ -87,7 +87,7 @@ CaseResult judge(const AttackCase& attack, const http::Response* response, std::
       wrong.push_back(line);
     }
     if (status == 401 && attack.challenge_required && !has_bearer_challenge(*response))
-      wrong.push_back("401 without WWW-Authenticate: Bearer (RFC 6750 §3)");
+      wrong.push_back("401 without WWW-Authenticate: Bearer (RFC 6750 section 3)");
   }
   if (canary_hits > 0 && attack.canary_path) {
     wrong.push_back("the target fetched the URL in the token (" + *attack.canary_path + ", " +
@@ -149,6 +149,13 @@ CheckRun run_check(const std::string& target, std::span<const AttackCase> cases,
   for (unsigned i = 0; i + 1 < workers; ++i) threads.emplace_back(worker);
   worker();
   for (auto& thread : threads) thread.join();
+
+  if (canary) {
+    std::vector<std::string> paths;
+    for (const auto& attack : cases)
+      if (attack.canary_path) paths.push_back(*attack.canary_path);
+    if (!paths.empty()) canary->wait_for_hits(paths, std::chrono::steady_clock::now() + options.canary_grace);
+  }
 
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& attack = cases[i];

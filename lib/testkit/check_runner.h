@@ -44,6 +44,11 @@ struct RunnerOptions {
   // Keep-alive connections used in parallel. Four keep a default run against `swapi serve`
   // well under a second on two cores without looking like a flood to a small app.
   unsigned connections = 4;
+  // How long check goes on listening after the last answer when a case named a canary URL
+  // that nothing fetched yet: a target may answer at once and fetch the URL from a background
+  // refresh a moment later, and that fetch is as wrong as one made before answering. A correct
+  // target never fetches, so a run with canary cases always waits this long.
+  std::chrono::milliseconds canary_grace{500};
   // Called after each case (from worker threads, one call at a time).
   std::function<void(std::size_t done, std::size_t total)> progress;
 };

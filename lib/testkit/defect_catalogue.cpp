@@ -65,6 +65,12 @@ const std::vector<Entry>& entries() {
       {{"x5u", "signed by an attacker key whose certificate the canary serves at the URL in x5u (must never be "
         "fetched)", {401}, false, true}, x5u_cases},
       {{"x5c", "signed by an attacker key with its self-signed certificate in x5c", {401}, false, true}, x5c_cases},
+      // crit needs the trusted private key although DESIGN.md's kid-variant paragraph lists it
+      // among the attacks that need none: the case asks whether a server refuses a token that
+      // is valid in every other respect for its crit header, and only the trusted key makes
+      // such a token. Without it the header change breaks the signature, every server refuses
+      // the token for that, and a server that ignores crit would pass: a case that cannot fail.
+      // So black-box mode leaves it out, and it is sent with and without the kid like the rest.
       {{"crit", "signed by the trusted key, with crit [\"exp\"] or an unknown extension", {401}, true, false},
        crit_cases},
       {{"kid-path-traversal", "kid ../../../../../../dev/null, HS256 with an empty key", {401}, false, true},

@@ -19,7 +19,7 @@ IssuerDefaults issuer_defaults(const std::string& state_dir) {
 LocalIssuer open_local_issuer(const LocalIssuerInputs& inputs, std::int64_t now) {
   LocalIssuer issuer;
   issuer.state_dir = inputs.state_dir;
-  server::Keyset keyset = server::open_keyset(issuer.state_dir, now);
+  server::Keyset keyset = server::open_keyset(issuer.state_dir, now, inputs.warn);
   issuer.signing_key = keyset.active().key;
   issuer.public_keys = keyset.public_keys();
   IssuerDefaults defaults = issuer_defaults(issuer.state_dir);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "jose/jwk.h"
+#include "state/state_dir.h"
 
 namespace swapi::testkit {
 
@@ -26,6 +27,7 @@ IssuerDefaults issuer_defaults(const std::string& state_dir);
 struct LocalIssuerInputs {
   std::string state_dir;         // resolved (--keys, $SWAPI_HOME, ...)
   std::string issuer, audience;  // --iss / --aud; empty = issuer_defaults
+  server::WarningSink warn{};    // told when the keyset is created ("created a new keyset at ...")
 };
 
 struct LocalIssuer {

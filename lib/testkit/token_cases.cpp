@@ -65,7 +65,7 @@ CaseList two_headers_cases(const Defect& defect, const Basis& basis) {
 }
 
 CaseList query_token_cases(const Defect& defect, const Basis& basis) {
-  return one(make_case(defect, "query-token", "the good token only as ?access_token= (RFC 6750 §2.3)",
+  return one(make_case(defect, "query-token", "the good token only as ?access_token= (RFC 6750 section 2.3)",
                        basis.good_token, Placement::query));
 }
 

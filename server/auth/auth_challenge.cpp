@@ -17,6 +17,16 @@ std::string dump(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The flavor's sentence for "no token", and when a header was sent under another scheme,
+// what was wrong with it: "Authentication credentials were not provided: the Authorization
+// header uses the 'Token' scheme, not Bearer; ...".
+std::string no_credentials(std::string_view sentence, const Challenge& challenge) {
+  std::string text(sentence);
+  if (challenge.code == "no_token" || challenge.detail.empty()) return text;
+  if (text.ends_with('.')) text.pop_back();
+  return text + ": " + challenge.detail;
+}
+
 }  // namespace
 
 int Challenge::status() const noexcept {
@@ -39,7 +49,12 @@ std::string_view Challenge::error() const noexcept {
   return {};
 }
 
-std::string Challenge::description() const { return sanitize_attribute(code + ": " + detail); }
+std::string Challenge::description() const {
+  // The rule names what failed beyond the RFC 6750 error code; when the rule is that code
+  // (insufficient_scope), repeating it says nothing: error_description is then the sentence.
+  if (code.empty() || code == error()) return sanitize_attribute(detail);
+  return sanitize_attribute(code + ": " + detail);
+}
 
 std::string sanitize_attribute(std::string_view text) {
   std::string clean;
@@ -83,7 +98,7 @@ std::string challenge_body(const Challenge& challenge, BodyShape shape) {
     nlohmann::json error = {{"statusCode", status}};
     if (challenge.kind == Challenge::Kind::no_token) {
       error["name"] = "Error";
-      error["message"] = kLoopbackNoCredentials;
+      error["message"] = no_credentials(kLoopbackNoCredentials, challenge);
       error["code"] = "AUTHORIZATION_REQUIRED";
     } else {
       error["name"] = status == 400 ? "BadRequestError" : status == 403 ? "ForbiddenError" : "UnauthorizedError";
@@ -92,7 +107,8 @@ std::string challenge_body(const Challenge& challenge, BodyShape shape) {
     }
     return dump(nlohmann::json{{"error", error}});
   }
-  if (challenge.kind == Challenge::Kind::no_token) return dump(nlohmann::json{{"detail", kNoCredentials}});
+  if (challenge.kind == Challenge::Kind::no_token)
+    return dump(nlohmann::json{{"detail", no_credentials(kNoCredentials, challenge)}});
   nlohmann::json body = {{"detail", challenge.detail},
                          {"error", challenge.error()},
                          {"error_description", challenge.description()}};

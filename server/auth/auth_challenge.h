@@ -8,9 +8,12 @@
 //   scope missing   403  Bearer realm="swapi", error="insufficient_scope", error_description="...",
 //                        scope="read:films"
 //
-// error_description is "<rule code>: <sentence>". RFC 6750 §3 limits it to %x20-21 / %x23-5B /
-// %x5D-7E, so a '"' or '\' cannot appear even escaped: they become ' and /, and anything
-// outside printable ASCII becomes '?'. The body repeats the same description.
+// error_description is "<rule code>: <sentence>" ("expired: token expired 2 h ago"), or the
+// sentence alone when the rule is the error code itself (insufficient_scope). RFC 6750 §3
+// limits it to %x20-21 / %x23-5B / %x5D-7E, so a '"' or '\' cannot appear even escaped: they
+// become ' and /, and anything outside printable ASCII becomes '?' (so every sentence the
+// server writes is ASCII: "RFC 6750 section 2.3", never a section sign). The body repeats the
+// same description.
 #include <string>
 #include <string_view>
 
@@ -29,7 +32,7 @@ struct Challenge {
 
   int status() const noexcept;
   std::string_view error() const noexcept;  // RFC 6750 error code; empty for no_token
-  std::string description() const;          // "<code>: <detail>", sanitised
+  std::string description() const;          // "<code>: <detail>" (or <detail>), sanitised
 };
 
 // RFC 6750 §3 attribute value: the characters above, quotes and backslashes replaced.

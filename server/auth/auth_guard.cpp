@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <iterator>
 #include <optional>
 
@@ -64,6 +65,19 @@ const TokenDigest& digest_of(std::string_view token) {
   return last.digest;
 }
 
+// The commonest mistakes with the header, in words: a bare JWT (no scheme at all), another
+// scheme ("Token <jwt>" as DRF's TokenAuthentication, "JWT <jwt>", "Basic ..."), nothing.
+std::string scheme_problem(std::string_view value, std::string_view scheme) {
+  constexpr std::string_view kUse = "send 'Authorization: Bearer <token>'";
+  if (base::trim(value).empty()) return "the Authorization header is empty; " + std::string(kUse);
+  bool bare_jwt = scheme.size() == value.size() && std::count(value.begin(), value.end(), '.') == 2;
+  if (bare_jwt) return "the Authorization header holds a bare token without the Bearer scheme; " + std::string(kUse);
+  // The scheme is echoed back (at most 32 characters of it): it names no secret.
+  std::string shown(scheme.substr(0, 32));
+  if (scheme.size() > 32) shown += "...";
+  return "the Authorization header uses the '" + shown + "' scheme, not Bearer; " + std::string(kUse);
+}
+
 }  // namespace
 
 AuthGuard::AuthGuard(GuardSettings settings, AuthPolicy policy, std::shared_ptr<KeySource> keys,
@@ -105,6 +119,7 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
                                " Authorization headers; exactly one is allowed");
 
   std::optional<std::string_view> header_token;
+  std::string wrong_scheme;  // why the one Authorization header carries no bearer token
   if (input.authorization_count == 1) {
     std::string_view value = input.authorization;
     std::string_view scheme = value.substr(0, value.find(' '));
@@ -115,7 +130,9 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
         return invalid_request("missing_token", "the Authorization header names the Bearer scheme but holds no token");
       header_token = rest;
     }
-    // Another scheme (Basic, Digest...) carries no bearer token: answered as "no token".
+    // Another scheme (Basic, Token...) carries no bearer token: answered as "no token" (RFC
+    // 6750 §3.1: no error code for an unsupported method), but the body says what was sent.
+    else wrong_scheme = scheme_problem(value, scheme);
   }
 
   std::string_view token;
@@ -123,7 +140,7 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
     if (!settings_.allow_query_token)
       return invalid_request("query_token_refused",
                              "access_token in the URL query is refused (it leaks into logs and history, RFC 6750 "
-                             "§2.3); send it in the Authorization header");
+                             "section 2.3); send it in the Authorization header");
     if (input.query_token_count > 1)
       return invalid_request("multiple_query_tokens", "the query has more than one access_token parameter");
     if (header_token)
@@ -132,6 +149,8 @@ GuardDecision AuthGuard::decide(const BearerInput& input) {
     token = input.query_token;
   } else if (header_token) {
     token = *header_token;
+  } else if (!wrong_scheme.empty()) {
+    return refuse(Challenge::Kind::no_token, "wrong_scheme", std::move(wrong_scheme));
   } else {
     return refuse(Challenge::Kind::no_token, "no_token", "no bearer token was sent");
   }

@@ -67,6 +67,7 @@ class AuthGuard : public RequestGuard {
 
   const KeySource& keys() const { return *keys_; }
   const GuardSettings& settings() const { return settings_; }
+  const AuthPolicy& policy() const { return policy_; }
   // Signature verifications performed (cache misses that reached jose::verify_compact).
   std::size_t verifications() const noexcept { return verifications_.load(std::memory_order_relaxed); }
   const TokenCache& cache() const { return cache_; }

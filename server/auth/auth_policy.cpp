@@ -82,7 +82,7 @@ PolicyRule parse_rule(const nlohmann::json& item, std::size_t number, std::strin
   if (!scopes->is_array()) policy_error(source, where + ": \"scopes\" must be an array of strings");
   for (const auto& scope : *scopes) {
     if (!scope.is_string() || !is_scope_token(scope.get<std::string>()))
-      policy_error(source, where + ": scope " + scope.dump() + " is not a scope token (RFC 6749 §3.3)");
+      policy_error(source, where + ": scope " + scope.dump() + " is not a scope token (RFC 6749 section 3.3)");
     rule.requirement.scopes.push_back(scope.get<std::string>());
   }
   rule.requirement.kind = rule.requirement.scopes.empty() ? Requirement::Kind::token : Requirement::Kind::scopes;

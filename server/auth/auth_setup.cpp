@@ -68,3 +68,23 @@ std::string describe_auth(const ServeOptions& options, const AuthGuard* guard) {
 }
 
 }  // namespace swapi::server
+
+namespace swapi::server {
+
+std::vector<std::string> describe_rules(const AuthGuard* guard) {
+  std::vector<std::string> lines;
+  if (!guard) return lines;
+  for (const auto& rule : guard->policy().rules()) {
+    const Requirement& needs = rule.requirement;
+    std::string what = needs.kind == Requirement::Kind::open    ? "public, no token"
+                       : needs.kind == Requirement::Kind::token ? "any valid token"
+                                                                : "";
+    for (const auto& scope : needs.scopes) what += (what.empty() ? "" : " ") + scope;
+    // needs.rule reads "--public /x" or "policy rule 2" (the access log's words).
+    std::string source = needs.rule.starts_with("--public") ? "--public" : "--" + needs.rule;
+    lines.push_back(rule.method + " " + rule.path + (rule.prefix ? "*" : "") + " -> " + what + " (" + source + ")");
+  }
+  return lines;
+}
+
+}  // namespace swapi::server

@@ -39,4 +39,9 @@ std::unique_ptr<AuthGuard> make_auth_guard(const ServeOptions& options, const Au
 // auth is off.
 std::string describe_auth(const ServeOptions& options, const AuthGuard* guard);
 
+// The banner's lines for the --public and --policy rules, in the order they are matched:
+// "GET /api/films* -> read:films (--policy rule 1)", "* /api/planets* -> public (--public)".
+// Empty with the default policy only, or with auth off.
+std::vector<std::string> describe_rules(const AuthGuard* guard);
+
 }  // namespace swapi::server

@@ -43,6 +43,24 @@ std::string describe_set(std::string what, const KeySet& set) {
   return what + ", " + std::to_string(count) + (count == 1 ? " key" : " keys") + " (" + alg_names(set.algs) + ")";
 }
 
+// A server that can verify no token at all is a misconfiguration, not a server: with --alg,
+// at least one trusted key must verify one of the allowed algorithms. Throws
+// base::Diagnostic("serve: --alg", ...) otherwise; `where` names the keys ("the local keyset").
+void require_usable_alg(const KeySet& set, const AlgPolicy& policy, const std::string& where,
+                        const std::string& hint) {
+  if (policy.explicit_algs.empty()) return;
+  std::vector<Alg> available;
+  for (const auto& key : set.keys) {
+    for (Alg alg : verifiable_algs(key)) {
+      if (std::find(policy.explicit_algs.begin(), policy.explicit_algs.end(), alg) != policy.explicit_algs.end()) return;
+      if (std::find(available.begin(), available.end(), alg) == available.end()) available.push_back(alg);
+    }
+  }
+  std::string why = "no trusted key verifies " + alg_names(policy.explicit_algs) + ": " + where + " has keys for " +
+                    alg_names(available) + " only, so every token would be refused";
+  throw base::Diagnostic("serve: --alg", why, hint);
+}
+
 }  // namespace
 
 bool KeySource::refresh_for_unknown_kid(std::string_view) { return false; }
@@ -69,7 +87,7 @@ std::vector<Alg> parse_alg_list(const std::vector<std::string>& names) {
     }
     std::string known = alg_names(jose::all_algs());
     if (base::iequals(name, "none"))
-      throw base::Diagnostic("serve: --alg", "\"" + name + "\" is never allowed: an unsigned token proves nothing (RFC 8725 §3.1)",
+      throw base::Diagnostic("serve: --alg", "\"" + name + "\" is never allowed: an unsigned token proves nothing (RFC 8725 section 3.1)",
                              "choose from " + known);
     std::vector<std::string_view> alg_names_known;
     for (Alg candidate : jose::all_algs()) alg_names_known.push_back(jose::alg_name(candidate));
@@ -169,6 +187,17 @@ void LocalKeySource::replace(std::vector<jose::Jwk> public_keys) {
 
 std::unique_ptr<LocalKeySource> make_local_key_source(std::vector<jose::Jwk> public_keys, const AlgPolicy& policy,
                                                       const LogSink& log) {
+  // Judged once, at start: a later `swapi keys` edit that leaves nothing usable is logged by
+  // replace(), not fatal to a running server.
+  if (!policy.explicit_algs.empty()) {
+    Alg wanted = policy.explicit_algs.front();
+    std::string hint = jose::is_hmac(wanted)
+        ? "HMAC secrets are never trusted from the local keyset (its JWKS is public); give the secret with "
+          "--jwks-file, or drop --alg"
+        : "drop --alg (it defaults to the keys' algorithms), or add such a key: swapi keys gen --alg " +
+              std::string(jose::alg_name(wanted)) + " --activate";
+    require_usable_alg(build_key_set(public_keys, policy, false, 0).set, policy, "the local keyset", hint);
+  }
   return std::make_unique<LocalKeySource>(std::move(public_keys), policy, log);
 }
 
@@ -191,6 +220,8 @@ std::unique_ptr<KeySource> make_jwks_file_source(const std::string& path, const 
   if (build.set.keys.empty())
     throw base::Diagnostic("serve: --jwks-file", path + " has no usable key",
                        "each key needs kty, its public members and, for HMAC, a secret of at least the hash size");
+  require_usable_alg(build.set, policy, "--jwks-file " + path,
+                     "drop --alg (it defaults to the keys' algorithms), or add a key for it to the file");
   std::string description = describe_set("JWKS file " + path, build.set);
   return std::make_unique<StaticKeySource>(std::move(build.set), std::move(description));
 }

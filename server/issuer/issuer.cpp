@@ -3,13 +3,14 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
 
 #include "base/diagnostic.h"
+#include "base/shell_quote.h"
 #include "jose/alg.h"
+#include "jose/scopes.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/issuer/token_request.h"
 #include "server/web/base_url.h"
@@ -46,18 +47,6 @@ void add_command_line_clients(ClientRegistry& clients, const ServeOptions& optio
   }
 }
 
-// 'text' for a POSIX shell: no expansion inside, a ' closes, escapes and reopens.
-std::string shell_quote(std::string_view text) {
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-bool is_shell_name(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
-
 }  // namespace
 
 bool runs_local_issuer(const ServeOptions& options) { return options.jwks_uri.empty() && options.jwks_file.empty(); }
@@ -88,6 +77,7 @@ void register_foreign_issuer_routes(httplib::Server& http, std::string reason, b
   };
   http.Get("/.well-known/jwks.json", refuse);
   http.Get("/.well-known/openid-configuration", refuse);
+  http.Get(std::string(kAuthorizationServerMetadataPath), refuse);
   http.Post("/oauth/token", refuse);
   http.Get("/oauth/token", refuse);
 }
@@ -113,6 +103,8 @@ struct LocalIssuer::Impl {
   std::string issuer;
   std::vector<std::string> audiences;
   std::string state_dir;
+  std::int64_t token_ttl = 0;
+  bool permissions_claim = false;
   UnixClock clock;
   ClientRegistry clients;
   std::optional<KeysetWatch> watch;
@@ -123,7 +115,8 @@ struct LocalIssuer::Impl {
     std::lock_guard lock(keys_mutex);
     return keys;
   }
-  nlohmann::json discovery(const std::string& base_url) const;
+  nlohmann::json metadata(const std::string& base_url) const;   // RFC 8414
+  nlohmann::json discovery(const std::string& base_url) const;  // OpenID Connect Discovery
   void token(const httplib::Request& request, httplib::Response& response) const;
 };
 
@@ -134,6 +127,8 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   self.issuer = std::move(issuer);
   self.audiences = audiences.empty() ? std::vector<std::string>{std::string(kDefaultAudience)} : std::move(audiences);
   self.clock = std::move(clock);
+  self.token_ttl = options.token_ttl;
+  self.permissions_claim = options.permissions_claim;
   // The state dir from --keys and the environment the CLI read (never getenv here).
   self.state_dir = state_dir_of(options);
   // Parse --client before touching the disk, so a typo costs no key generation.
@@ -141,8 +136,12 @@ LocalIssuer::LocalIssuer(const ServeOptions& options, std::string issuer, std::v
   add_command_line_clients(extra, options, log);
   // The watch first: an edit between it and the read below is seen by the first poll.
   self.watch.emplace(self.state_dir);
-  self.keys = std::make_shared<const KeysSnapshot>(open_keyset(self.state_dir, self.clock(), log));
-  self.clients = open_clients(self.state_dir, log);
+  // What the state dir reports (a new keyset or client secret made, a write whose durability
+  // is in doubt) goes to the log as the server's own words.
+  WarningSink state_log;
+  if (log) state_log = [log](const std::string& line) { log("swapi serve: " + line); };
+  self.keys = std::make_shared<const KeysSnapshot>(open_keyset(self.state_dir, self.clock(), state_log));
+  self.clients = open_clients(self.state_dir, state_log);
   for (const auto& client : extra.clients()) self.clients.put(client);
   record_defaults(self.state_dir, {self.issuer, self.audiences, {}, {}}, log);
 }
@@ -185,62 +184,86 @@ std::optional<std::vector<jose::Jwk>> LocalIssuer::reload_if_changed(
   return next->public_keys;
 }
 
-std::vector<BannerLine> LocalIssuer::token_help(const std::string& base_url) const {
-  const Client* client = impl_->clients.find(kDefaultClientId);
-  if (!client) return {};
-  // A shell expression that yields the secret where it is kept, so that the banner (a
-  // terminal, a CI log) never holds the secret itself.
-  std::string where, secret;
-  switch (client->origin) {
+namespace {
+
+// Where a client's secret is, for a person ("secret in '<file>'"), and a shell expression that
+// yields it there, so that the banner (a terminal, a CI log) never holds the secret itself.
+std::pair<std::string, std::string> secret_source(const Client& client, const std::string& state_dir) {
+  switch (client.origin) {
     case SecretOrigin::stored: {
-      std::string file = state_file(impl_->state_dir, kClientsFile);
-      std::string program = ".clients[] | select(.client_id == " + nlohmann::json(client->id).dump() + ") | .client_secret";
-      where = "secret in " + shell_quote(file);
-      secret = "$(jq -r " + shell_quote(program) + " " + shell_quote(file) + ")";
-      break;
+      std::string file = state_file(state_dir, kClientsFile);
+      std::string program = ".clients[] | select(.client_id == " + nlohmann::json(client.id).dump() + ") | .client_secret";
+      return {"secret in " + base::shell_quote(file), "$(jq -r " + base::shell_quote(program) + " " + base::shell_quote(file) + ")"};
     }
     case SecretOrigin::file:
-      where = "secret in " + shell_quote(client->origin_reference) + " (--client)";
-      secret = "$(cat " + shell_quote(client->origin_reference) + ")";
-      break;
+      return {"secret in " + base::shell_quote(client.origin_reference) + " (--client)",
+              "$(cat " + base::shell_quote(client.origin_reference) + ")"};
     case SecretOrigin::env:
-      where = "secret in $" + client->origin_reference + " (--client)";
-      secret = is_shell_name(client->origin_reference) ? "${" + client->origin_reference + "}"
-                                                       : "$(printenv " + shell_quote(client->origin_reference) + ")";
-      break;
+      return {"secret in $" + client.origin_reference + " (--client)",
+              base::is_shell_name(client.origin_reference) ? "${" + client.origin_reference + "}"
+                                                     : "$(printenv " + base::shell_quote(client.origin_reference) + ")"};
     case SecretOrigin::literal:
-      where = "secret given on the command line (--client)";
-      secret = "<the secret you gave --client>";
       break;
   }
-  std::string command = "TOKEN=$(curl -s -u \"" + client->id + ":" + secret +
-                        "\" -d grant_type=client_credentials " + base_url + "/oauth/token | jq -r .access_token)";
-  return {{"client", client->id + ", " + where}, {"token", command}};
+  return {"secret given on the command line (--client)", "<the secret you gave --client>"};
+}
+
+}  // namespace
+
+std::vector<BannerLine> LocalIssuer::token_help(const std::string& base_url, const std::string& curl_options) const {
+  std::vector<BannerLine> lines;
+  const Client* main = impl_->clients.find(kDefaultClientId);
+  if (main) {
+    auto [where, secret] = secret_source(*main, impl_->state_dir);
+    lines.push_back({"client", main->id + ", " + where});
+    lines.push_back({"token", "TOKEN=$(curl -s " + curl_options + "-u \"" + main->id + ":" + secret +
+                                  "\" -d grant_type=client_credentials " + base_url +
+                                  "/oauth/token | jq -r .access_token)"});
+  }
+  // The other clients (--client, or added to clients.json by hand): who they are and what
+  // they may ask for; the token command above works for each with its own id.
+  for (const auto& client : impl_->clients.clients()) {
+    if (&client == main || client.id == kDefaultClientId) continue;
+    std::string scopes = client.scopes.empty() ? "no scopes" : "scopes " + jose::join_scopes(client.scopes);
+    lines.push_back({"client", client.id + " (" + scopes + "), " + secret_source(client, impl_->state_dir).first});
+  }
+  return lines;
+}
+
+nlohmann::json LocalIssuer::Impl::metadata(const std::string& base_url) const {
+  // RFC 8414 §2. No authorization_endpoint: it is required only for grant types that use it,
+  // and client_credentials does not. response_types_supported (REQUIRED) is empty for the
+  // same reason: we answer no authorization request at all.
+  return {
+      {"issuer", issuer},
+      {"jwks_uri", base_url + "/.well-known/jwks.json"},
+      {"token_endpoint", base_url + "/oauth/token"},
+      {"grant_types_supported", {"client_credentials"}},
+      {"response_types_supported", nlohmann::json::array()},
+      {"scopes_supported", clients.all_scopes()},
+      {"token_endpoint_auth_methods_supported", {"client_secret_basic", "client_secret_post"}},
+  };
 }
 
 nlohmann::json LocalIssuer::Impl::discovery(const std::string& base_url) const {
   // OpenID Connect Discovery 1.0 §3 / RFC 8414 §2. We issue access tokens only; the
   // id_token member is REQUIRED by OIDC, so it names the algorithm our tokens are signed with.
   std::string alg(jose::alg_name(*current_keys()->keyset->active().key.alg));
-  return {
-      {"issuer", issuer},
-      {"jwks_uri", base_url + "/.well-known/jwks.json"},
-      {"token_endpoint", base_url + "/oauth/token"},
-      {"grant_types_supported", {"client_credentials"}},
-      {"response_types_supported", {"token"}},
-      {"subject_types_supported", {"public"}},
-      {"scopes_supported", clients.all_scopes()},
-      {"token_endpoint_auth_methods_supported", {"client_secret_basic", "client_secret_post"}},
-      {"id_token_signing_alg_values_supported", {alg}},
-      {"claims_supported", {"iss", "sub", "aud", "iat", "exp", "jti", "client_id", "scope", "gty"}},
-  };
+  nlohmann::json document = metadata(base_url);
+  document["response_types_supported"] = {"token"};
+  document["subject_types_supported"] = {"public"};
+  document["id_token_signing_alg_values_supported"] = {alg};
+  nlohmann::json claims = {"iss", "sub", "aud", "iat", "exp", "jti", "client_id", "scope", "gty"};
+  if (permissions_claim) claims.push_back("permissions");
+  document["claims_supported"] = claims;
+  return document;
 }
 
 void LocalIssuer::Impl::token(const httplib::Request& request, httplib::Response& response) const {
   auto parsed = parse_token_request(request);
   if (auto* error = std::get_if<OAuthError>(&parsed)) return set_oauth_error(response, *error);
   auto snapshot = current_keys();  // holds the signing key for this request
-  TokenGrantContext context{issuer, audiences, clients, snapshot->keyset->active().key, kIssuedTokenLifetimeSeconds};
+  TokenGrantContext context{issuer, audiences, clients, snapshot->keyset->active().key, token_ttl, permissions_claim};
   auto granted = grant_token(std::get<TokenRequest>(parsed), context, clock());
   if (auto* error = std::get_if<OAuthError>(&granted)) return set_oauth_error(response, *error);
   set_token_response(response, std::get<nlohmann::json>(granted));
@@ -258,12 +281,19 @@ void LocalIssuer::register_routes(httplib::Server& http, std::string scheme, std
              response.set_header("Cache-Control", kPublicCacheControl);
              response.set_content(self->discovery(base).dump(), "application/json");
            });
+  // RFC 8414 §3: the OAuth 2.0 metadata a non-OIDC client (or an RFC 8414 library) looks for.
+  http.Get(std::string(kAuthorizationServerMetadataPath),
+           [self, scheme, fallback_host](const httplib::Request& request, httplib::Response& response) {
+             std::string base = request_base_url(request, scheme, fallback_host);
+             response.set_header("Cache-Control", kPublicCacheControl);
+             response.set_content(self->metadata(base).dump(), "application/json");
+           });
   http.Post("/oauth/token", [self](const httplib::Request& request, httplib::Response& response) {
     self->token(request, response);
   });
   // RFC 6749 §3.2: the token endpoint is POST only; say so instead of a bare 404.
   http.Get("/oauth/token", [](const httplib::Request&, httplib::Response& response) {
-    set_oauth_error(response, {405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 §3.2)"});
+    set_oauth_error(response, {405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 section 3.2)"});
     response.set_header("Allow", "POST");
   });
 }

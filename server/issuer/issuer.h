@@ -33,8 +33,8 @@ namespace swapi::server {
 // The seed's API identifier: the audience when neither --audience nor a recorded one is given.
 inline constexpr std::string_view kDefaultAudience = "https://starwarsapi.com";
 
-// Lifetime of the tokens POST /oauth/token issues (as Auth0's default for M2M tokens).
-inline constexpr std::int64_t kIssuedTokenLifetimeSeconds = 86400;
+// RFC 8414 §3's well-known URI of the authorization server metadata.
+inline constexpr std::string_view kAuthorizationServerMetadataPath = "/.well-known/oauth-authorization-server";
 
 // Unix seconds; injected so tests can pin iat/exp.
 using UnixClock = std::function<std::int64_t()>;
@@ -51,8 +51,8 @@ bool runs_local_issuer(const ServeOptions& options);
 // keys are at <uri>" (or "..., signed with the keys of its --jwks-file").
 std::string foreign_issuer_reason(const ServeOptions& options, const std::string& issuer);
 
-// GET /.well-known/jwks.json, GET /.well-known/openid-configuration and POST|GET /oauth/token
-// when the local issuer is off: 404 JSON carrying `reason`, in the flavor's error shape.
+// GET /.well-known/jwks.json, GET /.well-known/openid-configuration,
+// /.well-known/oauth-authorization-server and POST|GET /oauth/token when the local issuer is off: 404 JSON carrying `reason`, in the flavor's error shape.
 void register_foreign_issuer_routes(httplib::Server& http, std::string reason, bool loopback_shape);
 
 // With the local issuer off: records in <state>/serve.json that the server trusts another
@@ -100,13 +100,15 @@ class LocalIssuer {
   // file that cannot be loaded is reported on `log` once and the last good set stays.
   std::optional<std::vector<jose::Jwk>> reload_if_changed(const std::function<void(const std::string&)>& log);
 
-  // The banner's help for getting a token as the default client, which never contains the
-  // secret: where it is ("client: swapi-cli, secret in '<state>/clients.json'") and a
-  // copy-paste command that reads it from there ("token: TOKEN=$(curl ... | jq ...)"). Empty
-  // when the state dir has no default client.
-  std::vector<BannerLine> token_help(const std::string& base_url) const;
+  // The banner's help for getting a token, which never contains a secret: for the default
+  // client where its secret is ("client: swapi-cli, secret in '<state>/clients.json'") and a
+  // copy-paste command that reads it from there ("token: TOKEN=$(curl ... | jq ...)"); then
+  // one line per other client: its id, scopes and where its secret is. curl_options go into
+  // that curl command as they are ("--cacert '/x/cert.pem' " with TLS).
+  std::vector<BannerLine> token_help(const std::string& base_url, const std::string& curl_options = {}) const;
 
-  // GET /.well-known/jwks.json, GET /.well-known/openid-configuration, POST /oauth/token.
+  // GET /.well-known/jwks.json, GET /.well-known/openid-configuration, GET
+  // /.well-known/oauth-authorization-server (RFC 8414), POST /oauth/token.
   // scheme and fallback_host ("127.0.0.1:8080") build absolute URLs in the discovery document
   // from the request's Host header (request_base_url). The routes are public; the issuer must
   // outlive `http`'s serving.

@@ -25,7 +25,7 @@ std::variant<std::vector<std::string>, OAuthError> granted_scopes(const std::opt
   std::vector<std::string> granted;
   for (auto& scope : jose::split_scopes(*requested)) {
     if (!is_scope_token(scope))
-      return OAuthError{400, "invalid_scope", "'" + scope + "' is not a valid scope (RFC 6749 §3.3)"};
+      return OAuthError{400, "invalid_scope", "'" + scope + "' is not a valid scope (RFC 6749 section 3.3)"};
     if (std::find(client.scopes.begin(), client.scopes.end(), scope) == client.scopes.end())
       return OAuthError{400, "invalid_scope", "scope '" + scope + "' is not allowed for client '" + client.id + "'"};
     granted.push_back(std::move(scope));
@@ -52,7 +52,8 @@ std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request
 
   auto scopes = granted_scopes(request.scope, *client);
   if (auto* error = std::get_if<OAuthError>(&scopes)) return std::move(*error);
-  std::string scope = jose::join_scopes(std::get<std::vector<std::string>>(scopes));
+  const auto& granted = std::get<std::vector<std::string>>(scopes);
+  std::string scope = jose::join_scopes(granted);
 
   std::string audience = context.audiences.front();
   if (request.audience) {
@@ -76,6 +77,7 @@ std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request
       {"scope", scope},
       {"gty", "client-credentials"},
   };
+  if (context.permissions_claim) claims["permissions"] = granted;
   // --client ids come from argv and may be any bytes; never let them make dump() throw.
   std::string payload = claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string token = jose::sign_compact(header, payload, key);

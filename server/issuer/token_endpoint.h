@@ -3,6 +3,7 @@
 // issues: JWTs shaped as RFC 9068 and as Auth0 issues them for machine-to-machine clients.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,12 +17,16 @@ namespace httplib { struct Response; }
 
 namespace swapi::server {
 
+// The token endpoint's path (the discovery documents name it).
+inline constexpr std::string_view kTokenEndpointPath = "/oauth/token";
+
 struct TokenGrantContext {
   const std::string& issuer;
   const std::vector<std::string>& audiences;  // the first is the default audience
   const ClientRegistry& clients;
   const jose::Jwk& signing_key;               // private, with alg and kid
   std::int64_t lifetime_seconds;
+  bool permissions_claim = false;             // add Auth0 RBAC's "permissions": [scopes...]
 };
 
 // Checks, in order: grant_type is client_credentials (else unsupported_grant_type, 400); the
@@ -30,7 +35,9 @@ struct TokenGrantContext {
 // parameter grants all of the client's scopes); the audience, when given, is one this server
 // serves (else access_denied, 403, as Auth0 answers "Service not found").
 // The token: header {alg, kid, typ: "at+jwt"}; claims iss, sub "<client_id>@clients", aud,
-// iat, exp, jti, client_id, scope, gty "client-credentials". Returns the RFC 6749 §5.1 body
+// iat, exp, jti, client_id, scope, gty "client-credentials", and with permissions_claim the
+// granted scopes again as an array, "permissions", as Auth0 adds them when an API enables
+// RBAC's "Add Permissions in the Access Token". Returns the RFC 6749 §5.1 body
 // {access_token, token_type "Bearer", expires_in, scope}.
 std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request,
                                                      const TokenGrantContext& context,

@@ -135,7 +135,7 @@ std::optional<Params> parse_form_urlencoded(std::string_view body) {
 
 std::variant<TokenRequest, OAuthError> parse_token_request(const httplib::Request& request) {
   if (request.target.find('?') != std::string::npos)
-    return invalid_request("parameters belong in the request body, not the URL (RFC 6749 §3.2)");
+    return invalid_request("parameters belong in the request body, not the URL (RFC 6749 section 3.2)");
 
   auto parsed = body_params(request);
   if (auto* error = std::get_if<OAuthError>(&parsed)) return std::move(*error);
@@ -145,7 +145,7 @@ std::variant<TokenRequest, OAuthError> parse_token_request(const httplib::Reques
   std::vector<std::string_view> seen;
   for (const auto& [name, value] : params) {
     if (std::find(seen.begin(), seen.end(), name) != seen.end())
-      return invalid_request("parameter '" + name + "' appears more than once (RFC 6749 §3.2)");
+      return invalid_request("parameter '" + name + "' appears more than once (RFC 6749 section 3.2)");
     seen.push_back(name);
     if (value.empty()) continue;  // §3.1: sent without a value = omitted
     if (name == "grant_type") result.grant_type = value;
@@ -160,7 +160,7 @@ std::variant<TokenRequest, OAuthError> parse_token_request(const httplib::Reques
   if (authorization_count > 1) return invalid_request("more than one Authorization header");
   if (authorization_count == 1) {
     if (result.client_secret)
-      return invalid_request("client credentials in both the Authorization header and the body; use one (RFC 6749 §2.3)");
+      return invalid_request("client credentials in both the Authorization header and the body; use one (RFC 6749 section 2.3)");
     std::optional<std::string> body_id = result.client_id;
     if (auto error = read_basic(request.get_header_value("Authorization"), result)) return std::move(*error);
     if (body_id && *body_id != *result.client_id)

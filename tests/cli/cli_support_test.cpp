@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "base/diagnostic.h"
 #include "cli/cli_support.h"
 #include "cli/exit_codes.h"
 #include "cli/token_command.h"
@@ -93,4 +94,25 @@ TEST_CASE("scopes split on spaces and commas; tokens lose white space and a Bear
   context.in = &in;
   CHECK(token_argument(context, "-") == "abc.def.ghi");
   CHECK(token_argument(context, "bearer x.y.z") == "x.y.z");
+}
+
+TEST_CASE("FILE|- arguments: a directory is named as one, an endless input stops at 4 MiB") {
+  std::ostringstream out, err;
+  Context context{&out, &err, {}};
+  auto why = [&](const std::string& value) {
+    try {
+      read_argument(context, value, "keys import");
+    } catch (const swapi::base::Diagnostic& error) {
+      return error.why;
+    }
+    return std::string("no error");
+  };
+  CHECK(why("/tmp") == "cannot read /tmp: it is a directory");
+  CHECK(why("/dev/zero") == "/dev/zero holds more than 4 MiB, far more than a key, a token or a claims object");
+  std::istringstream big(std::string(kMaxArgumentBytes + 1, 'x'));
+  context.in = &big;
+  CHECK(why("-") == "stdin holds more than 4 MiB, far more than a key, a token or a claims object");
+  std::istringstream small(std::string(kMaxArgumentBytes, 'x'));
+  context.in = &small;
+  CHECK(read_argument(context, "-", "keys import").size() == kMaxArgumentBytes);
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "jose/base64url.h"
 #include "jose/jws.h"
 #include "jose/keygen.h"
 #include "tests/cli/cli_home.h"
@@ -168,7 +169,8 @@ TEST_CASE("token mint --defect: all cases of a defect one per line, or one case 
   auto all = home.run({"token", "mint", "--defect", "alg-none"});
   REQUIRE(all.exit_code == 0);
   CHECK(std::count(all.out.begin(), all.out.end(), '\n') == 8);
-  CHECK(all.err.starts_with("swapi token mint: alg-none has 8 cases, one per line: alg-none-lower-kid "));
+  CHECK(all.err.starts_with("swapi: created a new keyset at "));  // a fresh state dir
+  CHECK(all.err.find("\nswapi token mint: alg-none has 8 cases, one per line: alg-none-lower-kid ") != std::string::npos);
   auto one = home.run({"token", "mint", "--defect", "alg-none-upper-nokid", "--json"});
   REQUIRE(one.exit_code == 0);
   auto line = nlohmann::json::parse(one.out);
@@ -237,6 +239,49 @@ TEST_CASE("token decode: header and claims pretty-printed, times as dates and re
   auto garbage = home.run({"token", "decode", "garbage"});
   CHECK(garbage.exit_code == 1);
   CHECK(garbage.err == "swapi: token decode: not a JWT: a JWT has segments separated by '.'\n");
+}
+
+TEST_CASE("token decode and mint: JSON nested 200,000 deep is refused in words, not a crash") {
+  Home home;
+  std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  auto b64 = [](const std::string& text) { return swapi::jose::base64url_encode(text); };
+  auto decode = home.run({"token", "decode", "-"}, b64(R"({"alg":"RS256"})") + "." + b64(R"({"a":)" + deep + "}") + ".AAAA");
+  CHECK(decode.exit_code == 0);
+  CHECK(decode.err.find("swapi token decode: warning: payload nests deeper than 32 levels (a server refuses it)\n") !=
+        std::string::npos);
+  auto mint = home.run({"token", "mint", "--claims", "-"}, R"({"a":)" + deep + "}");
+  CHECK(mint.exit_code == 2);
+  CHECK(mint.err == "swapi: token mint --claims: stdin does not hold a JSON object\n"
+                    "  hint: e.g. {\"tenant\": \"acme\", \"roles\": [\"admin\"]}, nested at most 32 levels\n");
+  auto claim = home.run({"token", "mint", "--claim", "a=" + std::string(20000, '[') + std::string(20000, ']'), "--json"});
+  CHECK(claim.exit_code == 0);  // too deep to be JSON, so it is the text
+}
+
+TEST_CASE("token mint and verify: stdin named twice is a usage error, not a confusing second read") {
+  Home home;
+  auto mint = home.run({"token", "mint", "--claims", "-", "--key", "-"}, R"({"a":1})");
+  CHECK(mint.exit_code == 2);
+  CHECK(mint.err == "swapi: token mint: --claims - and --key - both read stdin, which can be read once\n"
+                    "  hint: give one of them as a file\n");
+  auto verify = home.run({"token", "verify", "-", "--jwks", "-"}, home.mint());
+  CHECK(verify.exit_code == 2);
+  CHECK(verify.err == "swapi: token verify: the token and --jwks - both read stdin, which can be read once\n"
+                      "  hint: give one of them as a file or an argument\n");
+}
+
+TEST_CASE("token decode: a time claim no date can show is named, not printed as a garbage date") {
+  Home home;
+  auto b64 = [](const std::string& text) { return swapi::jose::base64url_encode(text); };
+  std::string token = b64(R"({"alg":"RS256"})") + "." + b64(R"({"exp":1e300,"iat":-1e300,"nbf":1767225600})") + ".AAAA";
+  auto result = home.run({"token", "decode", token});
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.find("times\n  nbf  2026-01-01T00:00:00Z  ") != std::string::npos);
+  CHECK(result.out.find("  iat  ") == std::string::npos);
+  CHECK(result.out.find("  exp  ") == std::string::npos);
+  CHECK(result.err.find("swapi token decode: warning: iat -1e+300 is no date between the years 0 and 9999\n") !=
+        std::string::npos);
+  CHECK(result.err.find("swapi token decode: warning: exp 1e+300 is no date between the years 0 and 9999\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("token verify: valid is exit 0; each failed rule is exit 1 naming it (golden)") {

@@ -30,12 +30,35 @@ TEST_CASE("auth http: a valid token gets the data; the access log says ok") {
   CHECK(log_contains(server.process(), "auth=ok"));
 }
 
-TEST_CASE("auth http: the wrong scheme (Basic) counts as no token") {
+TEST_CASE("auth http: the wrong scheme counts as no token (RFC 6750 §3.1), and the body says what was wrong") {
   AuthServer server;
-  auto res = server.get("/api/films/1/", {{"Authorization", "Basic dXNlcjpwYXNz"}});
+  std::string token = good_token();
+  const std::pair<std::string, std::string> cases[] = {
+      {"Basic dXNlcjpwYXNz", "the Authorization header uses the 'Basic' scheme, not Bearer"},
+      {"Token " + token, "the Authorization header uses the 'Token' scheme, not Bearer"},
+      {"JWT " + token, "the Authorization header uses the 'JWT' scheme, not Bearer"},
+      {token, "the Authorization header holds a bare token without the Bearer scheme"},
+  };
+  for (const auto& [header, what] : cases) {
+    CAPTURE(what);
+    auto res = server.get("/api/films/1/", {{"Authorization", header}});
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    // No error code for an unsupported scheme (§3.1): the challenge stays the realm alone.
+    CHECK(res->get_header_value("WWW-Authenticate") == R"(Bearer realm="swapi")");
+    CHECK(nlohmann::json::parse(res->body) ==
+          nlohmann::json{{"detail", "Authentication credentials were not provided: " + what +
+                                        "; send 'Authorization: Bearer <token>'"}});
+  }
+  CHECK(log_contains(server.process(), "auth=wrong_scheme"));
+  // The loopback flavor says it in its own shape.
+  AuthServer loopback({rsa_key()}, {"--flavor", "loopback"});
+  auto res = loopback.get("/api/films", {{"Authorization", "Token " + token}});
   REQUIRE(res);
   CHECK(res->status == 401);
-  CHECK(res->get_header_value("WWW-Authenticate") == R"(Bearer realm="swapi")");
+  CHECK(nlohmann::json::parse(res->body)["error"]["message"] ==
+        "Authorization Required: the Authorization header uses the 'Token' scheme, not Bearer; send "
+        "'Authorization: Bearer <token>'");
 }
 
 TEST_CASE("auth http: the scheme is case-insensitive: lower-case bearer works") {
@@ -81,12 +104,18 @@ TEST_CASE("auth http: an oversize token is refused before parsing: 401 token_too
         "token_too_large: the token is 8001 bytes, over the limit of 8000");
 }
 
-TEST_CASE("auth http: a header line past cpp-httplib's 8 KiB cap is refused with a JSON 400") {
+TEST_CASE("auth http: a header line past cpp-httplib's 8 KiB cap is a JSON 431 naming the limit (RFC 6585 §5)") {
   AuthServer server;
-  auto res = server.get_with_token("/api/films/1/", std::string(9000, 'A'));
-  REQUIRE(res);
-  CHECK(res->status == 400);
-  CHECK(nlohmann::json::parse(res->body)["detail"] == "Bad Request");
+  for (std::size_t size : {std::size_t{9000}, std::size_t{100 * 1024}}) {
+    CAPTURE(size);
+    auto res = server.get_with_token("/api/films/1/", std::string(size, 'A'));
+    REQUIRE(res);
+    CHECK(res->status == 431);
+    CHECK(res->get_header_value("Content-Type") == "application/json");
+    CHECK(nlohmann::json::parse(res->body)["detail"] ==
+          "a request header line is longer than 8192 bytes, the limit for each header (name, value and CRLF); a "
+          "bearer token may be at most 8000 bytes");
+  }
 }
 
 TEST_CASE("auth http: ?access_token= is refused by default: 400 invalid_request") {

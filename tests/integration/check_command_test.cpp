@@ -197,8 +197,11 @@ TEST_CASE("check: an unreachable target is exit 3, one sentence and a hint (gold
   auto r = run_swapi({"check"}, {{"SWAPI_URL", url}, {"SWAPI_HOME", home.file("home")}});
   CHECK(r.exit_code == 3);
   CHECK(r.out.empty());
-  CHECK(r.err == "swapi: check " + url + "/api/films/: connection refused\n"
-                 "  hint: nothing listens there: start 'swapi serve', or point the URL argument or SWAPI_URL at your server\n");
+  // The fresh state dir's keyset is made (and said) before the first case is sent.
+  CHECK(r.err.starts_with("swapi: created a new keyset at " + home.file("home") + "/keys.json (RS256 key "));
+  CHECK(r.err.ends_with("\nswapi: check " + url + "/api/films/: connection refused\n"
+                        "  hint: nothing listens there: start 'swapi serve', or point the URL argument or SWAPI_URL at "
+                        "your server\n"));
 }
 
 TEST_CASE("check: usage errors are exit 2 before anything is sent (golden)") {
@@ -213,6 +216,23 @@ TEST_CASE("check: usage errors are exit 2 before anything is sent (golden)") {
   CHECK(run_swapi({"check", "--token", "a.b.c"}, env_for(server)).exit_code == 2);
   CHECK(run_swapi({"check", "--jwks", "x.json"}, env_for(server)).exit_code == 2);
   CHECK(server.log().find("/api/films/") == std::string::npos);
+}
+
+TEST_CASE("check: a --junit path that cannot be written is exit 3 with the reason, before anything is sent") {
+  ServerProcess server;
+  TempDir out;
+  std::string path = out.file("missing-dir/report.xml");
+  auto r = run_swapi({"check", "--junit", path}, env_for(server));
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  CHECK(r.err == "swapi: check --junit " + path + ": cannot write the file: No such file or directory\n"
+                 "  hint: give a path in a directory that exists and that you may write to\n");
+  CHECK(server.log().find("/api/films/") == std::string::npos);
+  // A path that can be written is not created before the run's report is there to fill it.
+  std::string fine = out.file("report.xml");
+  auto ok = run_swapi({"check", "--junit", fine, "--only", "valid"}, env_for(server));
+  CHECK(ok.exit_code == 0);
+  CHECK(read_file(fine).find("<testcase") != std::string::npos);
 }
 
 TEST_CASE("check: a black-box JWKS that cannot be read is exit 3 naming it") {

@@ -108,3 +108,17 @@ TEST_CASE("check vs flawed servers: fetching jku fails both jku cases, for the f
           std::string::npos);
   }
 }
+
+TEST_CASE("check vs flawed servers: a jku fetched after the answer, once the run is over, still fails the jku cases") {
+  // The server answers every jku case 401 at once, as it should, and fetches the URL from a
+  // background refresh once the requests stop: check listens a moment past its last answer.
+  auto outcome = check_against(Flaw::fetches_jku_later);
+  CHECK(outcome.exit_code == 1);
+  CHECK(outcome.wrong == std::set<std::string>{"jku-kid", "jku-nokid"});
+  for (const auto& item : outcome.report["cases"]) {
+    if (item["defect"] != "jku") continue;
+    CHECK(item["status"] == 401);
+    CHECK(item["detail"].get<std::string>().starts_with("the target fetched the URL in the token (/" +
+                                                        item["name"].get<std::string>() + ".json, 1 request)"));
+  }
+}

@@ -15,8 +15,10 @@
 #include "jose/keygen.h"
 #include "state/keyset_store.h"
 #include "state/state_dir.h"
+#include "tests/integration/issuer_client.h"
 #include "tests/support/server_process.h"
 
+using swapi::test::percent_encoded;
 using swapi::test::read_file;
 using swapi::test::run_swapi;
 using swapi::test::ServerProcess;
@@ -25,7 +27,7 @@ namespace jose = swapi::jose;
 
 namespace {
 
-constexpr const char* kForm = "application/x-www-form-urlencoded";
+using namespace swapi::test::issuer_client;
 
 mode_t file_mode(const std::string& path) {
   struct stat info {};
@@ -33,44 +35,12 @@ mode_t file_mode(const std::string& path) {
   return info.st_mode & 07777;
 }
 
-std::string client_secret(const ServerProcess& server, const std::string& id = "swapi-cli") {
-  auto document = nlohmann::json::parse(read_file(server.home() + "/clients.json"));
-  for (const auto& client : document["clients"])
-    if (client["client_id"] == id) return client["client_secret"];
-  FAIL("no client " << id);
-  return {};
-}
-
-std::string form_escape(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string result;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      result += static_cast<char>(c);
-    } else {
-      result += '%';
-      result += hex[c >> 4];
-      result += hex[c & 15];
-    }
-  }
-  return result;
-}
-
 std::string basic_header(std::string_view id, std::string_view secret) {
-  std::string text = jose::base64url_encode(form_escape(id) + ":" + form_escape(secret));
+  std::string text = jose::base64url_encode(percent_encoded(id) + ":" + percent_encoded(secret));
   std::replace(text.begin(), text.end(), '-', '+');
   std::replace(text.begin(), text.end(), '_', '/');
   while (text.size() % 4 != 0) text += '=';
   return "Basic " + text;
-}
-
-httplib::Result post_token(const ServerProcess& server, const std::string& body, const char* type = kForm,
-                           const httplib::Headers& headers = {}) {
-  return server.client().Post("/oauth/token", headers, body, type);
-}
-
-std::string credentials_form(const ServerProcess& server, const std::string& extra = {}) {
-  return "grant_type=client_credentials&client_id=swapi-cli&client_secret=" + form_escape(client_secret(server)) + extra;
 }
 
 nlohmann::json fetch_jwks(const ServerProcess& server) {
@@ -308,7 +278,7 @@ TEST_CASE("issuer: a wrong secret or an unknown client is 401 invalid_client") {
   check_oauth_error(res, 401, "invalid_client", "unknown client or wrong secret");
   CHECK_FALSE(res->has_header("WWW-Authenticate"));
 
-  res = post_token(server, "grant_type=client_credentials&client_id=nobody&client_secret=" + form_escape(client_secret(server)));
+  res = post_token(server, "grant_type=client_credentials&client_id=nobody&client_secret=" + percent_encoded(client_secret(server)));
   check_oauth_error(res, 401, "invalid_client", "unknown client or wrong secret");
 
   res = post_token(server, "grant_type=client_credentials", kForm, {{"Authorization", basic_header("swapi-cli", "wrong")}});
@@ -322,13 +292,13 @@ TEST_CASE("issuer: a wrong secret or an unknown client is 401 invalid_client") {
 
 TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500") {
   ServerProcess server;
-  std::string secret = form_escape(client_secret(server));
+  std::string secret = percent_encoded(client_secret(server));
   check_oauth_error(post_token(server, "grant_type=password&client_id=swapi-cli&client_secret=" + secret), 400,
                     "unsupported_grant_type", "grant_type 'password' is not supported; use client_credentials");
   check_oauth_error(post_token(server, "client_id=swapi-cli&client_secret=" + secret), 400, "invalid_request",
                     "missing parameter 'grant_type'");
   check_oauth_error(post_token(server, credentials_form(server, "&grant_type=client_credentials")), 400, "invalid_request",
-                    "parameter 'grant_type' appears more than once (RFC 6749 §3.2)");
+                    "parameter 'grant_type' appears more than once (RFC 6749 section 3.2)");
   check_oauth_error(post_token(server, "grant_type=client_credentials", "text/plain"), 400, "invalid_request",
                     "unsupported Content-Type 'text/plain'; send application/x-www-form-urlencoded or application/json");
   auto res = post_token(server, R"({"grant_type": "client_credentials",)", "application/json");
@@ -342,7 +312,7 @@ TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500")
   CHECK(nlohmann::json::parse(res->body)["error"] == "invalid_request");
   check_oauth_error(post_token(server, "grant_type=client_credentials&client_secret=" + secret, kForm,
                                {{"Authorization", basic_header("swapi-cli", client_secret(server))}}),
-                    400, "invalid_request", "client credentials in both the Authorization header and the body; use one (RFC 6749 §2.3)");
+                    400, "invalid_request", "client credentials in both the Authorization header and the body; use one (RFC 6749 section 2.3)");
 
   // Whatever arrives, the answer is a 4xx JSON error.
   const std::pair<std::string, std::string> garbage[] = {
@@ -373,10 +343,10 @@ TEST_CASE("issuer: grant and request errors follow RFC 6749 §5.2, never a 500")
 
   // Secrets in a URL end up in logs and browser history (RFC 6749 §3.2: parameters in the body).
   check_oauth_error(server.client().Post("/oauth/token?client_secret=" + secret, credentials_form(server), kForm), 400,
-                    "invalid_request", "parameters belong in the request body, not the URL (RFC 6749 §3.2)");
+                    "invalid_request", "parameters belong in the request body, not the URL (RFC 6749 section 3.2)");
 
   auto get = server.client().Get("/oauth/token");
-  check_oauth_error(get, 405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 §3.2)");
+  check_oauth_error(get, 405, "invalid_request", "the token endpoint accepts POST only (RFC 6749 section 3.2)");
   CHECK(get->get_header_value("Allow") == "POST");
 }
 

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -163,7 +165,8 @@ TEST_CASE("framing: Content-Length missing on a POST is 411 at once, not a wait 
   auto response = connection.read_response(std::chrono::seconds(3));  // cpp-httplib alone: 400 after 5 s
   REQUIRE(response);
   CHECK(response->status == 411);
-  CHECK(json::parse(response->body)["error"]["message"] == "a POST request needs a Content-Length header (0 for no body)");
+  // The token endpoint answers in OAuth's shape (RFC 6749 §5.2), whatever the flavor.
+  CHECK(json::parse(response->body)["error_description"] == "a POST request needs a Content-Length header (0 for no body)");
   CHECK(connection.closed_by_server());
 }
 
@@ -179,14 +182,14 @@ TEST_CASE("framing: a repeated or non-numeric Content-Length is 400 and closes t
   serves_fresh_connections(server.process());
 }
 
-TEST_CASE("framing: after cpp-httplib's own 400 for a header line too long, the rest is not parsed as a request") {
+TEST_CASE("framing: after the 431 for a header line too long, the rest is not parsed as a request") {
   AuthServer server;
   RawConnection connection(server.process().port());
   connection.send("GET /healthz HTTP/1.1\r\nX-Long: " + std::string(9000, 'a') + "\r\nContent-Length: " +
                   std::to_string(kSmuggled.size()) + "\r\n\r\n" + kSmuggled);
   auto response = connection.read_response();
   REQUIRE(response);
-  CHECK(response->status == 400);
+  CHECK(response->status == 431);
   CHECK(response->header("connection") == "close");
   CHECK(connection.closed_by_server());
   CHECK(connection.unread() == "");
@@ -236,4 +239,64 @@ TEST_CASE("framing: a client still sending its body when refused reads the answe
   auto oversized = client.Post("/api/people", std::string(2 << 20, 'a'), "application/json");
   REQUIRE(oversized);
   CHECK(oversized->status == 413);
+}
+
+// Issue 11's smuggling shapes. Each declares a body in a form cpp-httplib does not see as a
+// Content-Length (or a Transfer-Encoding) while a lenient peer in front of it would: answered
+// 400 and closed, so the bytes that follow are never a second request.
+TEST_CASE("framing: header fields a peer could read differently are 400 and close the connection, both flavors") {
+  std::string length = std::to_string(kSmuggled.size());
+  const std::vector<std::pair<std::string, std::string>> shapes = {
+      {"space before the colon", "Content-Length : " + length + "\r\n"},
+      {"tab before the name", "\tContent-Length: " + length + "\r\n"},
+      {"obsolete line fold", "X-Note: a\r\n Content-Length: " + length + "\r\n"},
+      {"NUL in a name", std::string("Content-Length") + '\0' + ": " + length + "\r\n"},
+      {"NUL in a value", std::string("X-Note: a") + '\0' + "b\r\n"},
+      {"bare CR in a value", "X-Note: a\rContent-Length: " + length + "\r\n"},
+      {"%00 in a value (decoded by cpp-httplib)", "X-Note: a%00b\r\n"},
+      {"Transfer-Encoding with a space before the colon", "Transfer-Encoding : chunked\r\n"},
+      {"a second Host", "Host: other.example\r\n"},
+  };
+  for (std::string flavor : {"swapi", "loopback"}) {
+    AuthServer server({rsa_key()}, {"--flavor", flavor});
+    for (const auto& [shape, fields] : shapes) {
+      CAPTURE(flavor);
+      CAPTURE(shape);
+      RawConnection connection(server.process().port());
+      connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + fields + "\r\n");
+      RawResponse refused = only_answer(connection);
+      CHECK(refused.status == 400);
+      CHECK(refused.body.find("RFC 9") != std::string::npos);
+    }
+    serves_fresh_connections(server.process());
+  }
+}
+
+TEST_CASE("framing: an HTTP/1.1 request without Host is 400; HTTP/1.0 needs none") {
+  AuthServer server;
+  RawConnection connection(server.process().port());
+  connection.send("GET /healthz HTTP/1.1\r\n\r\n");
+  RawResponse refused = only_answer(connection);
+  CHECK(refused.status == 400);
+  CHECK(json::parse(refused.body)["detail"] == "an HTTP/1.1 request needs a Host header (RFC 9112 §3.2)");
+  RawConnection old(server.process().port());
+  old.send("GET /healthz HTTP/1.0\r\n\r\n");
+  CHECK(next_status(old) == 200);
+}
+
+TEST_CASE("framing: more than 100 header fields is 431 and closes the connection") {
+  AuthServer server;
+  auto request_with = [](int fields) {  // Host and fields - 1 others
+    std::string request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (int i = 1; i < fields; ++i) request += "X-Field-" + std::to_string(i) + ": v\r\n";
+    return request + "\r\n";
+  };
+  RawConnection connection(server.process().port());
+  connection.send(request_with(101));
+  RawResponse refused = only_answer(connection);
+  CHECK(refused.status == 431);
+  CHECK(json::parse(refused.body)["detail"] == "the request has 101 header fields, over the limit of 100");
+  RawConnection fine(server.process().port());
+  fine.send(request_with(100));
+  CHECK(next_status(fine) == 200);
 }

@@ -148,3 +148,53 @@ TEST_CASE("serve secrets: a missing secret file or variable stops the start with
   CHECK(no_env.err.rfind("swapi: --client: 'ci': the environment variable SWAPI_TEST_NOT_SET is not set or empty\n", 0) == 0);
   CHECK(no_env.err.find("hint: export SWAPI_TEST_NOT_SET with the secret before starting swapi serve") != std::string::npos);
 }
+
+TEST_CASE("serve banner: every --client is shown with its scopes and where its secret is, never the secret") {
+  TempDir dir;
+  write_file(dir.file("ci-secret"), "file-held secret\n");
+  ServerProcess server({"--client", "ci:@" + dir.file("ci-secret") + ":read:films read:people", "--client",
+                        "bot:env:SWAPI_TEST_BOT:read:planets", "--client", "tmp:typed-in-argv:read:films"},
+                       {{"SWAPI_TEST_BOT", "env-held secret"}});
+  std::string text = banner(server);
+  CHECK(text.find("  client: ci (scopes read:films read:people), secret in '" + dir.file("ci-secret") + "' (--client)\n") !=
+        std::string::npos);
+  CHECK(text.find("  client: bot (scopes read:planets), secret in $SWAPI_TEST_BOT (--client)\n") != std::string::npos);
+  CHECK(text.find("  client: tmp (scopes read:films), secret given on the command line (--client)\n") != std::string::npos);
+  for (const char* secret : {"file-held secret", "env-held secret", "typed-in-argv"}) {
+    CAPTURE(secret);
+    CHECK(text.find(secret) == std::string::npos);
+  }
+  CHECK(text.find(stored_secret(server)) == std::string::npos);
+}
+
+TEST_CASE("serve banner: --public and --policy rules are shown in the order they are matched") {
+  TempDir dir;
+  write_file(dir.file("policy.json"), R"({"rules": [
+    {"method": "GET", "path": "/api/people*", "scopes": ["read:people", "read:extra"]},
+    {"method": "*", "path": "/api/", "scopes": []}]})");
+  ServerProcess server({"--public", "/api/planets*", "--policy", dir.file("policy.json")});
+  std::string text = banner(server);
+  CHECK(text.find("  rule: * /api/planets* -> public, no token (--public)\n"
+                  "  rule: GET /api/people* -> read:people read:extra (--policy rule 1)\n"
+                  "  rule: * /api/ -> any valid token (--policy rule 2)\n") != std::string::npos);
+  ServerProcess plain;
+  CHECK(banner(plain).find("  rule: ") == std::string::npos);
+}
+
+TEST_CASE("serve banner: with TLS every curl gets --cacert, and the token command works as printed") {
+  TempDir dir;
+  swapi::test::write_self_signed_certificate(dir.file("cert.pem"), dir.file("key.pem"));
+  ServerProcess server({"--tls-cert", dir.file("cert.pem"), "--tls-key", dir.file("key.pem")});
+  std::string cacert = "--cacert '" + dir.file("cert.pem") + "' ";
+  std::string line = banner_line(server, "token");
+  CHECK(line.starts_with("TOKEN=$(curl -s " + cacert + "-u \"swapi-cli:"));
+  CHECK(banner_line(server, "try") ==
+        " curl " + cacert + "-H \"Authorization: Bearer $TOKEN\" " + server.base_url() + "/api/films/1/");
+  std::string token = run_token_line(line);
+  REQUIRE(token.size() > 100);
+  httplib::Client client(server.base_url());
+  client.set_ca_cert_path(dir.file("cert.pem").c_str());
+  auto res = client.Get("/api/films/1/", swapi::test::bearer(token));
+  REQUIRE(res);
+  CHECK(res->status == 200);
+}

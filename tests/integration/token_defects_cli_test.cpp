@@ -57,6 +57,13 @@ std::set<std::string>& tested_defects() {
   return names;
 }
 
+// Header values are ASCII (RFC 9110 section 5.5: anything else is obs-text, and RFC 6750
+// limits error_description to printable ASCII), and the body says the same sentences: a
+// character outside it is a sentence the server wrote wrong, not one to be shown as "??".
+bool printable_ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+}
+
 void check_defect(const std::string& defect) {
   Harness harness;
   for (const auto& attack : harness.cases(defect)) {
@@ -67,6 +74,8 @@ void check_defect(const std::string& defect) {
     CHECK_MESSAGE(std::count(expected.begin(), expected.end(), res->status) == 1,
                   "got " << res->status << " " << res->get_header_value("WWW-Authenticate"));
     if (res->status == 401) CHECK(res->get_header_value("WWW-Authenticate").starts_with("Bearer realm=\"swapi\""));
+    CHECK_MESSAGE(printable_ascii(res->get_header_value("WWW-Authenticate")), res->get_header_value("WWW-Authenticate"));
+    CHECK_MESSAGE(printable_ascii(res->body), res->body);
   }
 }
 
@@ -122,6 +131,22 @@ TEST_CASE("defect over HTTP: no-token is a request without Authorization, answer
   CHECK(refused->get_header_value("WWW-Authenticate") == "Bearer realm=\"swapi\"");
   auto mint = run_swapi({"token", "mint", "--defect", "no-token"}, harness.env);
   CHECK(mint.exit_code == 2);
+}
+
+TEST_CASE("defect over HTTP: a scope refusal says insufficient_scope once, then why") {
+  Harness harness;
+  auto attack = harness.cases("missing-scope").front();
+  auto res = harness.send(attack);
+  REQUIRE(res);
+  CHECK(res->status == 403);
+  CHECK(res->get_header_value("WWW-Authenticate") ==
+        R"x(Bearer realm="swapi", error="insufficient_scope", error_description="the token lacks scope read:films )x"
+        R"x((from scope, scp or permissions)", scope="read:films")x");
+  auto check = run_swapi({"check", harness.server->base_url() + "/api/films/", "--only", "missing-scope", "--json"},
+                         harness.env);
+  REQUIRE_MESSAGE(check.exit_code == 0, check.err);
+  CHECK(nlohmann::json::parse(check.out)["cases"][0]["detail"] ==
+        "insufficient_scope: the token lacks scope read:films (from scope, scp or permissions)");
 }
 
 TEST_CASE("defect over HTTP: every defect of `token defects` has its test here") {

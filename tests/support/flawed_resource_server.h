@@ -10,8 +10,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -37,6 +40,8 @@ enum class Flaw {
   skips_scope_check,    // any valid token may read anything
   trusts_embedded_jwk,  // verifies with the key in the token's own jwk header
   fetches_jku,          // fetches the token's jku URL and trusts the keys found there
+  fetches_jku_later,    // answers 401 at once, then fetches the jku URL in the background once
+                        // no request came for 100 ms (after check's last case, as a key refresh)
 };
 
 struct ResourceSettings {
@@ -57,6 +62,16 @@ class FlawedResourceServer {
       response.set_content(R"({"count":6,"next":null,"previous":null,"results":[]})", "application/json");
     });
     local_.start();
+    if (settings_.flaw == Flaw::fetches_jku_later) late_fetcher_ = std::thread([this] { fetch_late(); });
+  }
+
+  ~FlawedResourceServer() {
+    {
+      std::lock_guard lock(late_mutex_);
+      stopping_ = true;
+    }
+    late_wake_.notify_all();
+    if (late_fetcher_.joinable()) late_fetcher_.join();
   }
 
   std::string url() const { return local_.url("/api/films/"); }
@@ -72,7 +87,37 @@ class FlawedResourceServer {
                          "application/json");
   }
 
+  static void get(const std::string& url) {
+    auto slash = url.find('/', url.find("://") + 3);
+    httplib::Client client(url.substr(0, slash));
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(2, 0);
+    client.Get(slash == std::string::npos ? "/" : url.substr(slash).c_str());
+  }
+
+  // fetches_jku_later: once the requests stop for 100 ms, fetch every jku URL seen.
+  void fetch_late() {
+    std::unique_lock lock(late_mutex_);
+    while (!stopping_) {
+      late_wake_.wait_for(lock, std::chrono::milliseconds(20));
+      if (pending_jku_.empty() || std::chrono::steady_clock::now() - last_request_ < std::chrono::milliseconds(100))
+        continue;
+      auto urls = std::move(pending_jku_);
+      pending_jku_.clear();
+      lock.unlock();
+      for (const auto& url : urls) {
+        get(url);
+        ++jku_fetches_;
+      }
+      lock.lock();
+    }
+  }
+
   bool admit(const httplib::Request& request, httplib::Response& response) {
+    if (settings_.flaw == Flaw::fetches_jku_later) {
+      std::lock_guard lock(late_mutex_);
+      last_request_ = std::chrono::steady_clock::now();
+    }
     std::size_t count = request.get_header_value_count("Authorization");
     if (count == 0) return refuse(response, 401, "", "no token"), false;
     if (count > 1) return refuse(response, 400, "invalid_request", "two Authorization headers"), false;
@@ -114,6 +159,10 @@ class FlawedResourceServer {
     if (!header_text) throw jose::Error(jose::Errc::malformed, "header");
     nlohmann::json header = jose::parse_strict_object(*header_text, "header");
     std::string alg = header.value("alg", "");
+    if (settings_.flaw == Flaw::fetches_jku_later && header.contains("jku") && header["jku"].is_string()) {
+      std::lock_guard lock(late_mutex_);
+      pending_jku_.push_back(header["jku"]);
+    }
 
     if (settings_.flaw == Flaw::accepts_alg_none && base::to_lower(alg) == "none") {
       auto payload = jose::base64url_decode(std::string_view(token).substr(first + 1, second - first - 1));
@@ -151,6 +200,12 @@ class FlawedResourceServer {
   ResourceSettings settings_;
   std::vector<jose::Alg> allowed_;
   std::atomic<std::size_t> jku_fetches_{0};
+  std::mutex late_mutex_;
+  std::condition_variable late_wake_;
+  bool stopping_ = false;
+  std::chrono::steady_clock::time_point last_request_ = std::chrono::steady_clock::now();
+  std::vector<std::string> pending_jku_;
+  std::thread late_fetcher_;  // joined in the destructor, before local_ stops
   LocalServer local_;  // last: it stops (and its handlers end) before the settings go
 };
 

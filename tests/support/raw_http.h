@@ -10,6 +10,10 @@
 
 namespace swapi::test {
 
+// RFC 3986 §2.1: every byte but the unreserved ones as %XX, for a query value or a form field
+// written by hand.
+std::string percent_encoded(std::string_view text);
+
 struct RawResponse {
   int status = 0;
   std::map<std::string, std::string> headers;  // names lower-cased; the last value wins

@@ -204,6 +204,14 @@ std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
 std::string ServerProcess::log() const { return read_file(dir_.file("stderr")); }
 std::string ServerProcess::output() const { return read_file(dir_.file("stdout")); }
 
+std::size_t ServerProcess::rss_kib() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
+  }
+  return 0;
+}
+
 httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 }  // namespace swapi::test

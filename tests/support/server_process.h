@@ -72,6 +72,9 @@ class ServerProcess {
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   std::string log() const;     // what the server wrote to stderr so far (access log)
   std::string output() const;  // stdout so far (banner)
+  // The server's resident set (VmRSS of /proc/PID/status) in KiB, 0 once it has exited: what
+  // the hostile-client tests bound before and after a flood.
+  std::size_t rss_kib() const;
 
  private:
   struct NoWait {};

@@ -82,7 +82,7 @@ TEST_CASE("JWK OKP Ed25519 and oct keys round-trip") {
 TEST_CASE("JWK parse from text rejects duplicate members") {
   Error error = thrown_error([] { parse_jwk(R"({"kty":"oct","k":"AAAA","k":"BBBB"})"); });
   CHECK(error.code() == Errc::invalid_key);
-  CHECK(error.detail() == "JWK has a duplicate member \"k\" (RFC 7515 §5.2)");
+  CHECK(error.detail() == "JWK has a duplicate member \"k\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("JWK and JWKS text with a number beyond double range is invalid_key, not a library exception") {

@@ -136,10 +136,10 @@ TEST_CASE("header that is not a JSON object, or has no string alg, is malformed"
 TEST_CASE("duplicate member in the header, also nested, is malformed") {
   Error top = rejection(rs256_token(R"({"alg":"RS256","alg":"RS256"})"), trusted_rsa(), {Alg::RS256});
   CHECK(top.code() == Errc::malformed);
-  CHECK(top.detail() == "header has a duplicate member \"alg\" (RFC 7515 §5.2)");
+  CHECK(top.detail() == "header has a duplicate member \"alg\" (RFC 7515 section 5.2)");
   Error nested = rejection(rs256_token(R"({"alg":"RS256","x":{"a":1,"a":2}})"), trusted_rsa(), {Alg::RS256});
   CHECK(nested.code() == Errc::malformed);
-  CHECK(nested.detail() == "header has a duplicate member \"a\" (RFC 7515 §5.2)");
+  CHECK(nested.detail() == "header has a duplicate member \"a\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("a header number beyond double range is malformed, any signature (it was a foreign exception)") {
@@ -322,7 +322,7 @@ TEST_CASE("RSA 1024-bit key is weak_key, even with a valid signature") {
   std::string token = input + "." + b64(signature);
   Error error = rejection(token, {public_part(small)}, {Alg::RS256});
   CHECK(error.code() == Errc::weak_key);
-  CHECK(error.detail() == "key \"small\" cannot verify RS256: RSA key of 1024 bits is under 2048 (RFC 7518 §3.3)");
+  CHECK(error.detail() == "key \"small\" cannot verify RS256: RSA key of 1024 bits is under 2048 (RFC 7518 section 3.3)");
 }
 
 TEST_CASE("short HMAC secret is weak_key") {
@@ -335,7 +335,7 @@ TEST_CASE("short HMAC secret is weak_key") {
   Error error = rejection(token, {secret}, {Alg::HS256});
   CHECK(error.code() == Errc::weak_key);
   CHECK(error.detail() ==
-        "key \"short\" cannot verify HS256: HMAC secret of 16 bytes is shorter than HS256's 32-byte hash (RFC 7518 §3.2)");
+        "key \"short\" cannot verify HS256: HMAC secret of 16 bytes is shorter than HS256's 32-byte hash (RFC 7518 section 3.2)");
 }
 
 TEST_CASE("modified payload, header or signature is bad_signature") {

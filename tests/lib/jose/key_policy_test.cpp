@@ -127,7 +127,7 @@ TEST_CASE("key policy: RSA under 2048 bits is weak_key") {
   auto unfit = key_unfit_for(key, Alg::RS256);
   REQUIRE(unfit.has_value());
   CHECK(unfit->code == Errc::weak_key);
-  CHECK(unfit->reason == "RSA key of 1024 bits is under 2048 (RFC 7518 §3.3)");
+  CHECK(unfit->reason == "RSA key of 1024 bits is under 2048 (RFC 7518 section 3.3)");
   CHECK(rsa_bits(key) == 1024);
   CHECK(rsa_bits(shared_key(Alg::ES256)) == 0);
 }
@@ -147,7 +147,7 @@ TEST_CASE("key policy: HMAC secret shorter than the hash output is weak_key") {
   CHECK(unfit_code(secret_of(63), Alg::HS512) == Errc::weak_key);
   CHECK_FALSE(unfit_code(secret_of(64), Alg::HS512).has_value());
   CHECK(key_unfit_for(secret_of(16), Alg::HS256)->reason ==
-        "HMAC secret of 16 bytes is shorter than HS256's 32-byte hash (RFC 7518 §3.2)");
+        "HMAC secret of 16 bytes is shorter than HS256's 32-byte hash (RFC 7518 section 3.2)");
 }
 
 TEST_CASE("key policy: an empty HMAC secret is weak_key") {

@@ -20,13 +20,13 @@ TEST_CASE("strict JSON allows the same name in sibling objects") {
 TEST_CASE("strict JSON rejects a duplicate top-level member and names the document") {
   Error error = thrown_error([] { parse_strict_object(R"({"alg":"HS256","alg":"none"})", "header"); });
   CHECK(error.code() == Errc::malformed);
-  CHECK(error.detail() == "header has a duplicate member \"alg\" (RFC 7515 §5.2)");
+  CHECK(error.detail() == "header has a duplicate member \"alg\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("strict JSON rejects a duplicate member in claims") {
   Error error = thrown_error([] { parse_strict_object(R"({"sub":"a","exp":1,"sub":"b"})", "claims"); });
   CHECK(error.code() == Errc::malformed);
-  CHECK(error.detail() == "claims has a duplicate member \"sub\" (RFC 7515 §5.2)");
+  CHECK(error.detail() == "claims has a duplicate member \"sub\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("strict JSON rejects a duplicate member nested in an object inside an array") {
@@ -34,7 +34,7 @@ TEST_CASE("strict JSON rejects a duplicate member nested in an object inside an 
     parse_strict_object(R"({"list":[{"ok":1},{"role":"a","role":"admin"}]})", "claims");
   });
   CHECK(error.code() == Errc::malformed);
-  CHECK(error.detail() == "claims has a duplicate member \"role\" (RFC 7515 §5.2)");
+  CHECK(error.detail() == "claims has a duplicate member \"role\" (RFC 7515 section 5.2)");
 }
 
 TEST_CASE("strict JSON rejects a duplicate that differs only by escaping") {
@@ -85,4 +85,19 @@ TEST_CASE("strict JSON keeps a large but finite number and an integer beyond 64 
   nlohmann::json value = parse_strict_object(R"({"big":1E308,"wide":123456789012345678901234567890})");
   CHECK(value["big"].get<double>() == 1e308);
   CHECK(value["wide"].is_number_float());
+}
+
+TEST_CASE("strict and loose JSON: 32 levels parse, 33 are refused before the structure is built") {
+  auto nested = [](int levels) { return "{\"a\":" + std::string(levels - 1, '[') + std::string(levels - 1, ']') + "}"; };
+  CHECK(parse_strict_object(nested(32), "claims").contains("a"));
+  Error error = thrown_error([&] { parse_strict_object(nested(33), "claims"); });
+  CHECK(error.code() == Errc::malformed);
+  CHECK(error.detail() == "claims nests deeper than 32 levels");
+  // A million levels cost no recursion: refused as quickly.
+  CHECK(thrown_error([] { parse_strict_object("{\"a\":" + std::string(1000000, '[') + "}", "payload"); }).detail() ==
+        "payload nests deeper than 32 levels");
+  CHECK(parse_loose_json(nested(32)).is_object());
+  CHECK(parse_loose_json(nested(33)).is_discarded());
+  CHECK(parse_loose_json("[1,").is_discarded());
+  CHECK(parse_loose_json(R"({"a":1,"a":2})")["a"] == 2);  // loose: the last duplicate, as nlohmann keeps it
 }

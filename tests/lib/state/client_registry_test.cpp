@@ -118,7 +118,7 @@ TEST_CASE("malformed --client values are startup errors saying what is wrong") {
       {"ci:secret", "'ci:...' is not ID:SECRET:SCOPES"},
       {":secret:read:films", "':...' has an empty client id"},
       {"ci::read:films", "'ci' has an empty secret"},
-      {"ci:pw:read\"films", "'ci': 'read\"films' is not a valid scope (RFC 6749 §3.3)"},
+      {"ci:pw:read\"films", "'ci': 'read\"films' is not a valid scope (RFC 6749 section 3.3)"},
       {"ci:env:", "'ci': env needs a variable name, as ID:env:VAR:SCOPES"},
       {"ci:env::read:films", "'ci': env needs a variable name, as ID:env:VAR:SCOPES"},
       {"ci:env:SWAPI_TEST_UNSET:read:films", "'ci': the environment variable SWAPI_TEST_UNSET is not set or empty"},

@@ -13,6 +13,7 @@
 #include "base/diagnostic.h"
 #include "jose/key_policy.h"
 #include "jose/keygen.h"
+#include "state/client_registry.h"
 #include "state/keyset_store.h"
 #include "state/state_dir.h"
 #include "tests/support/failing_fsync.h"
@@ -390,6 +391,38 @@ TEST_CASE("resolve_state_dir: --keys, then SWAPI_HOME, then XDG_STATE_HOME/swapi
   CHECK(resolve_state_dir("", "", "", "/h") == "/h/.local/state/swapi");
   auto error = startup_error_of([] { resolve_state_dir("", "", "", ""); });
   CHECK(error.why == "none of --keys, $SWAPI_HOME, $XDG_STATE_HOME or $HOME is set");
+}
+
+TEST_CASE("resolve_state_dir: a --keys or SWAPI_HOME whose parent is missing is refused; XDG paths are not") {
+  TempDir temp;
+  std::string missing = temp.file("typo") + "/state";
+  auto keys = startup_error_of([&] { resolve_state_dir(missing, "", "", ""); });
+  CHECK(keys.what_failed == "state dir " + missing);
+  CHECK(keys.why == "--keys names a directory whose parent " + temp.file("typo") + " does not exist");
+  auto home = startup_error_of([&] { resolve_state_dir("", missing + "/", "", ""); });
+  CHECK(home.why == "$SWAPI_HOME names a directory whose parent " + temp.file("typo") + " does not exist");
+  CHECK(resolve_state_dir(temp.file("new"), "", "", "") == temp.file("new"));  // the dir itself may be new
+  CHECK(resolve_state_dir("relative-dir", "", "", "") == "relative-dir");      // parent: the working dir
+  // The XDG defaults are created whole (mkdir -p), as the base-dir spec asks.
+  CHECK(resolve_state_dir("", "", missing, "") == missing + "/swapi");
+}
+
+TEST_CASE("open_keyset and open_clients say when they create, and only then") {
+  TempDir temp;
+  std::string dir = temp.file("state");
+  std::vector<std::string> said;
+  WarningSink sink = [&](const std::string& line) { said.push_back(line); };
+  Keyset keyset = open_keyset(dir, kNow, sink);
+  REQUIRE(said.size() == 1);
+  CHECK(said[0] == "created a new keyset at " + dir + "/keys.json (RS256 key " + keyset.active().key.kid +
+                       "); tokens signed with any other keyset are not trusted by it");
+  open_clients(dir, sink);
+  REQUIRE(said.size() == 2);
+  CHECK(said[1] == "created OAuth client 'swapi-cli' with a new secret in " + dir + "/clients.json");
+  open_keyset(dir, kNow, sink);
+  open_clients(dir, sink);
+  update_keyset(dir, kNow, [](Keyset&) {}, sink);
+  CHECK(said.size() == 2);
 }
 
 TEST_CASE("recorded defaults round-trip and a broken record reads as none") {

@@ -112,6 +112,17 @@ TEST_CASE("unmet_expectations: one line each, expected then got") {
   CHECK(unmet[6] == "expected header X-Two: c, got a and b");
 }
 
+TEST_CASE("unmet_expectations: an array index past any size is nothing there, not an error") {
+  Expectations expectations;
+  expectations.json = {parse_json_expectation("/results/99999999999999999999=1"),
+                       parse_json_expectation("/results/-=1"), parse_json_expectation("/count/0=1")};
+  auto unmet = unmet_expectations(expectations, films_answer());
+  CHECK(unmet == std::vector<std::string>{
+                     "expected /results/99999999999999999999=1, got nothing at /results/99999999999999999999",
+                     "expected /results/-=1, got nothing at /results/-",
+                     "expected /count/0=1, got nothing at /count/0"});
+}
+
 TEST_CASE("unmet_expectations: the status line carries the server's reason") {
   Expectations expectations;
   expectations.status = 200;

@@ -80,7 +80,7 @@ TEST_CASE("judge: status, challenge, 5xx and canary rules") {
 
   swapi::http::Response bare;
   bare.status = 401;
-  CHECK(judge(none, &bare, "", 0).detail == "401 without WWW-Authenticate: Bearer (RFC 6750 §3)");
+  CHECK(judge(none, &bare, "", 0).detail == "401 without WWW-Authenticate: Bearer (RFC 6750 section 3)");
   none.challenge_required = false;
   CHECK(judge(none, &bare, "", 0).ok);
 
@@ -148,7 +148,7 @@ TEST_CASE("run_check: every rule over HTTP, results in case order") {
   CHECK(run.results[2].detail == "invalid_request: two headers");
   CHECK(run.results[3].ok);
   CHECK(run.results[4].detail == "expected 401, got 200: the token was accepted");
-  CHECK(run.results[5].detail == "401 without WWW-Authenticate: Bearer (RFC 6750 §3)");
+  CHECK(run.results[5].detail == "401 without WWW-Authenticate: Bearer (RFC 6750 section 3)");
   CHECK(run.results[6].detail == "server error 500");
   CHECK(run.results[7].detail ==
         "the target fetched the URL in the token (/jku/jku-kid, 1 request) (server: invalid_token: bad: no)");

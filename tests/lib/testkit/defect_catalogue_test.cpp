@@ -254,6 +254,19 @@ TEST_CASE("without a signing key only the cases that need none are made") {
   CHECK(names.count("valid") == 0);
 }
 
+TEST_CASE("crit is signed by the trusted key, so neither a public key nor black-box mode makes it") {
+  // A crit token that is not validly signed is refused for its signature by every server: it
+  // could not tell a server that honours crit from one that ignores it.
+  CHECK(find_defect("crit")->needs_private_key);
+  CHECK_FALSE(find_defect("crit")->black_box);
+  auto signed_cases = all_cases(context_for(rsa()));
+  CHECK(names_of(signed_cases).count("crit-exp-kid"));
+  CHECK(names_of(signed_cases).count("crit-unknown-nokid"));
+  CaseContext unsigned_context = context_for(rsa());
+  unsigned_context.signing_key.reset();
+  CHECK(cases_for(*find_defect("crit"), unsigned_context).empty());
+}
+
 TEST_CASE("black-box mode mutates the foreign token and makes only black-box cases") {
   TokenSpec spec;
   spec.issuer = "https://tenant.example.auth0.com/";

@@ -44,7 +44,7 @@ TEST_CASE("auth challenge: missing scope: 403 insufficient_scope with the needed
   Challenge challenge{Kind::insufficient_scope, "insufficient_scope", "the token lacks scope read:films", "read:films"};
   CHECK(challenge.status() == 403);
   CHECK(www_authenticate(challenge) ==
-        R"(Bearer realm="swapi", error="insufficient_scope", error_description="insufficient_scope: the token lacks scope read:films", scope="read:films")");
+        R"(Bearer realm="swapi", error="insufficient_scope", error_description="the token lacks scope read:films", scope="read:films")");
   auto body = nlohmann::json::parse(challenge_body(challenge, BodyShape::swapi));
   CHECK(body["scope"] == "read:films");
   CHECK(body["error"] == "insufficient_scope");

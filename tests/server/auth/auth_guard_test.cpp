@@ -128,7 +128,7 @@ TEST_CASE("auth guard: transport rules: scheme, header count, query token") {
   Fixture f;
   std::string token = test::mint(test::rsa_key(), test::good_claims(kIssuer, kStart));
   CHECK(f.get("/api/films/", "").rule == "no_token");
-  CHECK(f.get("/api/films/", "Basic dXNlcjpwYXNz").rule == "no_token");
+  CHECK(f.get("/api/films/", "Basic dXNlcjpwYXNz").rule == "wrong_scheme");
   CHECK(f.get("/api/films/", "bEaReR " + token).allowed);
   CHECK(f.get("/api/films/", "Bearer   " + token).allowed);  // 1*SP
   CHECK(f.get("/api/films/", "Bearer").rule == "missing_token");

@@ -117,7 +117,7 @@ TEST_CASE("auth policy: file errors name the file and the problem") {
   CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/a","public":"yes"}]})").why ==
         "policy.json: rule 1: \"public\" must be true or false");
   CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/a","scopes":["has space"]}]})").why ==
-        "policy.json: rule 1: scope \"has space\" is not a scope token (RFC 6749 §3.3)");
+        "policy.json: rule 1: scope \"has space\" is not a scope token (RFC 6749 section 3.3)");
   CHECK(policy_error(R"({"rules":[{"method":"GET","path":"/a","scopes":"read:films"}]})").why ==
         "policy.json: rule 1: \"scopes\" must be an array of strings");
 }

@@ -88,7 +88,9 @@ TEST_CASE("remote jwks: on schedule, the refresher refreshes by itself after max
   CHECK(issuer.fetches == 1);
   issuer.body = test::jwks_text({test::other_rsa_key()});  // read by the next fetch, a second away
   CHECK(eventually([&] { return has_kid(*source.current(), test::other_rsa_key().kid); }));
-  CHECK(source.fetch_count() == 2);
+  // At least the one scheduled refresh; on a loaded machine the poll may see the key only after
+  // another second's refresh, so the exact count is not the point.
+  CHECK(source.fetch_count() >= 2);
 }
 
 TEST_CASE("remote jwks: an exception from the fetcher or the parser is a failed fetch, never a crash") {

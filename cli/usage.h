@@ -1,0 +1,30 @@
+#pragma once
+// What swapi says when the command line itself is wrong: the validators the numeric options
+// share (so "--port abc" is "not a number", not CLI11's "not in range") and the failure-message
+// formatter CLI11 calls for every parse error, so each one reads "swapi: usage: <what>" plus a
+// hint (a did-you-mean for a misspelled command or option, else "run 'swapi <cmd> --help'").
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+class Error;
+class Validator;
+}  // namespace CLI
+
+namespace swapi::cli {
+
+// A whole number in [min, max]; "'abc' is not a number", "'70000' is not in 0..65535".
+CLI::Validator whole_number_in(long long min, long long max);
+
+// Refuses an empty value: `--audience ''` would otherwise mean a token whose aud is "" passes.
+extern const CLI::Validator& kNonEmpty;
+
+// The command the user named, down to the deepest subcommand parsed ("swapi token mint").
+const CLI::App& named_command(const CLI::App& app, std::string& path);
+
+// The text for CLI11's App::failure_message: "swapi: usage: <what>\n  hint: <hint>\n".
+// args: argv without the program name (to spot values that start with '-').
+std::string usage_message(const CLI::App& app, const CLI::Error& error, const std::vector<std::string>& args);
+
+}  // namespace swapi::cli
