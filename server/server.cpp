@@ -157,7 +157,7 @@ void Server::Impl::set_error(const httplib::Request& request, httplib::Response&
 // unread, so it closes the connection whenever there is a body.
 bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response) {
   if (auto refusal = judge_header_fields(request)) {
-    set_error(response, refusal->status, refusal->reason);
+    set_error(request, response, refusal->status, refusal->reason);
     close_after_sending(request, response);
     return false;
   }
