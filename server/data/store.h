@@ -25,53 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/data/record.h"
+
 namespace swapi::server {
-
-// A JSON text with splice points where the request's base URL ("http://host:port", no
-// trailing slash) goes. Built once per record, so answering a request is a few appends, not a
-// re-serialisation.
-class SplicedText {
- public:
-  // Appends the text with base_url at every splice point.
-  void append_to(std::string& out, std::string_view base_url) const;
-  std::string render(std::string_view base_url) const;
-
-  // Building: literal text, then a splice point, then more literal text...
-  void append_literal(std::string_view text);
-  void append_splice();
-
- private:
-  std::vector<std::string> parts_{1};  // the base URL goes between consecutive parts
-  std::size_t literal_size_ = 0;
-};
-
-// Record ids. The id space is split so that no client can exhaust it (DESIGN.md: ids are never
-// reused and never run out):
-//  - a client may choose an id (POST {"id": N}) from 1 to kMaxChosenId (2^31 - 1, what every
-//    id so far fitted in);
-//  - automatic ids continue above the highest id a collection has ever held, up to
-//    kMaxRecordId (2^53 - 1, the largest integer every JSON client, JavaScript's included,
-//    reads exactly: RFC 7493 §2.2).
-// So even after a client takes kMaxChosenId, 2^53 - 2^31 automatic ids remain: at a million
-// creates a second, 285 years of them. The high-water mark is part of the state (to_json's
-// "next_ids"), so a restart does not hand out a deleted highest id again.
-using RecordId = std::int64_t;
-inline constexpr RecordId kMaxChosenId = 2147483647;
-inline constexpr RecordId kMaxRecordId = (RecordId{1} << 53) - 1;
-
-struct Record {
-  RecordId id = 0;
-  nlohmann::json fields;  // object; no "id", no "url"; links as "/api/<res>/<id>/"
-
-  // Cached serialisations, made by make_record():
-  SplicedText swapi_text;     // swapi.dev shape: fields in swapi.dev order, then "url"
-  SplicedText loopback_text;  // "id" first, then the fields (links absolute), then "url"
-};
-using RecordPtr = std::shared_ptr<const Record>;
-
-// Builds a record with its cached serialisations. `fields` must be an object; any "id" member
-// is dropped (the id argument wins). Throws std::invalid_argument when fields is not an object.
-RecordPtr make_record(std::string_view resource, RecordId id, nlohmann::json fields);
 
 struct Collection {
   std::vector<RecordPtr> records;  // sorted by id, ids unique and positive
@@ -157,14 +113,5 @@ class Store {
 // Builds a collection from a JSON array of records (each an object with a positive integer
 // "id"); throws std::invalid_argument("record at index N: ..."). Exposed for the store's tests.
 std::shared_ptr<const Collection> collection_from_json(std::string_view resource, const nlohmann::json& records);
-
-// The record as a client sees it, links made absolute with base_url ("http://127.0.0.1:8080",
-// no trailing slash).
-//  - with_id == false: swapi.dev shape, the fields plus "url": "<base>/api/<res>/<id>/".
-//  - with_id == true: LoopBack shape, "id" plus the fields plus "url".
-// The *_text members of Record hold the same bodies pre-serialised; prefer
-// record.swapi_text.append_to(out, base) / record.loopback_text on hot paths.
-nlohmann::json render_record(const std::string& resource, const Record& record,
-                             std::string_view base_url, bool with_id);
 
 }  // namespace swapi::server

@@ -8,7 +8,6 @@
 // routes answer it with 400 INVALID_FILTER. Parsing never recurses deeper than
 // kMaxFilterDepth and never reads more than kMaxFilterBytes, so a hostile filter costs little.
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -77,15 +76,11 @@ Filter parse_filter(const nlohmann::json& filter);
 // A `where` object, as in a filter or in /count?where=.
 WhereNode parse_where(const nlohmann::json& where);
 
-// A JSON text (the ?filter= or ?where= value): at most kMaxFilterBytes, nested at most
-// kMaxFilterDepth. `name` is what error messages call it ("filter").
-nlohmann::json parse_filter_text(std::string_view text, std::string_view name);
+// For error messages: text in double quotes; a JSON value shortened to one line.
+std::string in_quotes(std::string_view text);
+std::string shown_json(const nlohmann::json& value);
 
-// The query parameter `name` ("filter" or "where") from decoded query parameters, in either
-// form: `name=<JSON>` or bracket keys `name[a][b]=v` (qs rules: objects whose keys are all
-// indices become arrays in index order, `name[a][]=v` and repeated keys append). Bracket values
-// stay strings; the evaluator compares numeric strings as numbers. nullopt when absent.
-std::optional<nlohmann::json> query_parameter_json(const std::multimap<std::string, std::string>& params,
-                                                   std::string_view name);
+// FilterError when `depth` is past kMaxFilterDepth.
+void require_filter_depth(int depth);
 
 }  // namespace swapi::server

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "server/loopback/filter_params.h"
 #include "server/loopback/loopback_filter.h"
 
 using nlohmann::json;
