@@ -15,13 +15,15 @@ struct OperatorName {
   std::string_view name;
   Operator op;
 };
-constexpr std::array<OperatorName, 13> kOperators = {{
+constexpr std::array<OperatorName, 14> kOperators = {{
     {"eq", Operator::eq}, {"neq", Operator::neq}, {"gt", Operator::gt}, {"gte", Operator::gte},
     {"lt", Operator::lt}, {"lte", Operator::lte}, {"between", Operator::between},
     {"inq", Operator::inq}, {"nin", Operator::nin}, {"like", Operator::like},
     {"nlike", Operator::nlike}, {"ilike", Operator::ilike}, {"nilike", Operator::nilike},
+    {"regexp", Operator::regexp},
 }};
-constexpr std::string_view kOperatorList = "gt, gte, lt, lte, between, inq, nin, neq, like, nlike, ilike, nilike";
+constexpr std::string_view kOperatorList =
+    "gt, gte, lt, lte, between, inq, nin, neq, like, nlike, ilike, nilike, regexp";
 
 bool is_scalar(const json& value) { return value.is_string() || value.is_number() || value.is_boolean() || value.is_null(); }
 
@@ -92,6 +94,11 @@ json checked_operand(std::string_view property, Operator op, const json& value) 
       if (LikePattern::length(value.get_ref<const std::string&>()) > kMaxLikePatternLength)
         throw FilterError(where + " is a pattern longer than " + std::to_string(kMaxLikePatternLength) + " characters");
       return value;
+    case Operator::regexp:
+      if (!value.is_string())
+        throw FilterError(where + " needs a regular expression string such as \"^Dar\" or \"/sky/i\", not " +
+                          shown_json(value));
+      return value;
   }
   return value;
 }
@@ -105,6 +112,14 @@ WhereNode comparison(std::string property, Operator op, json operand) {
   if (op == Operator::like || op == Operator::nlike || op == Operator::ilike || op == Operator::nilike)
     node.like = std::make_shared<const LikePattern>(node.operand.get_ref<const std::string&>(),
                                                     op == Operator::ilike || op == Operator::nilike);
+  if (op == Operator::regexp) {
+    try {
+      node.regexp = std::make_shared<const RegexpPattern>(
+          RegexpPattern::from_loopback(node.operand.get_ref<const std::string&>()));
+    } catch (const RegexpError& error) {
+      throw FilterError("\"regexp\" for " + in_quotes(node.property) + ": " + error.what());
+    }
+  }
   return node;
 }
 
@@ -112,7 +127,7 @@ WhereNode comparison(std::string property, Operator op, json operand) {
 void add_operator_conditions(WhereNode& all, const std::string& property, const json& conditions) {
   if (conditions.empty()) throw FilterError("the condition for " + in_quotes(property) + " is an empty object");
   for (const auto& [key, value] : conditions.items()) {
-    if (key == "regexp" || key == "near")
+    if (key == "near")
       throw FilterError("the operator " + in_quotes(key) + " is not supported by this server");
     auto found = std::find_if(kOperators.begin(), kOperators.end(), [&key](const OperatorName& entry) { return entry.name == key; });
     if (found == kOperators.end())
@@ -271,7 +286,25 @@ bool FieldSelection::shows(std::string_view property) const {
   return std::find(exclude.begin(), exclude.end(), property) == exclude.end();
 }
 
-WhereNode parse_where(const json& where) { return parse_where_at(where, 1); }
+namespace {
+
+std::size_t regexp_states(const WhereNode& node) {
+  std::size_t states = node.regexp ? node.regexp->states() : 0;
+  for (const auto& child : node.children) states += regexp_states(child);
+  return states;
+}
+
+// Every regexp clause is run on every value: their sizes together bound a request's work.
+WhereNode within_regexp_budget(WhereNode where) {
+  if (auto states = regexp_states(where); states > kMaxFilterRegexpStates)
+    throw FilterError("the regexp clauses compile to " + std::to_string(states) + " states together, more than the " +
+                      std::to_string(kMaxFilterRegexpStates) + " a filter may use");
+  return where;
+}
+
+}  // namespace
+
+WhereNode parse_where(const json& where) { return within_regexp_budget(parse_where_at(where, 1)); }
 
 Filter parse_filter(const json& filter) {
   if (!filter.is_object()) throw FilterError(std::string("filter must be a JSON object, not ") + shown_json(filter));
@@ -280,7 +313,7 @@ Filter parse_filter(const json& filter) {
   for (const auto& [key, value] : filter.items()) {
     if (value.is_null()) continue;  // {"limit": null} is no limit, as in LoopBack
     if (key == "where") {
-      result.where = parse_where_at(value, 2);
+      result.where = within_regexp_budget(parse_where_at(value, 2));
     } else if (key == "order") {
       result.order = parse_order(value);
     } else if (key == "limit") {

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/loopback/like_pattern.h"
+#include "server/loopback/regexp_pattern.h"
 
 namespace swapi::server {
 
@@ -29,9 +30,9 @@ struct FilterError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// LoopBack 3's where operators, except `near` (geo) and `regexp` (a client-supplied regular
-// expression is a denial-of-service vector with std::regex), which are refused by name.
-enum class Operator { eq, neq, gt, gte, lt, lte, between, inq, nin, like, nlike, ilike, nilike };
+// LoopBack 3's where operators, except `near` (geo: these models have no GeoPoint), which is
+// refused by name. `regexp` runs on the linear-time engine of regexp_pattern.h.
+enum class Operator { eq, neq, gt, gte, lt, lte, between, inq, nin, like, nlike, ilike, nilike, regexp };
 
 std::string_view operator_name(Operator op) noexcept;
 
@@ -44,8 +45,9 @@ struct WhereNode {
   // comparison operand: a scalar; [low, high] for between; an array of scalars for inq/nin;
   // a string for the like family (at most kMaxLikePatternLength code points).
   nlohmann::json operand;
-  // The like family: the operand compiled once per filter, not once per record.
+  // The like family and regexp: the operand compiled once per filter, not once per record.
   std::shared_ptr<const LikePattern> like;
+  std::shared_ptr<const RegexpPattern> regexp;
 };
 
 struct OrderKey {
