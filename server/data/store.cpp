@@ -144,22 +144,8 @@ RecordPtr Store::create(std::string_view resource, nlohmann::json fields) {
   require_record_object(fields);
   std::lock_guard lock(write_mutex_);
   auto& target = slot(resource);
-  auto current = target.current.load();
-  RecordId id = current->next_id;
-  auto given = fields.find("id");
-  if (given != fields.end() && !given->is_null()) {
-    id = chosen_id(*given);
-    if (current->find(id)) throw std::invalid_argument("id " + std::to_string(id) + " is already taken");
-  } else if (id > kMaxRecordId) {
-    throw std::invalid_argument("no free id left");  // after 2^53 - 2^31 creates at the least
-  }
-  auto record = make_record(resource, id, std::move(fields));
-  auto next = std::make_shared<Collection>(*current);
-  auto position = std::lower_bound(next->records.begin(), next->records.end(), id,
-                                   [](const RecordPtr& r, RecordId wanted) { return r->id < wanted; });
-  next->records.insert(position, record);
-  next->next_id = std::max(next->next_id, next_id_after(id));
-  publish(target, std::move(next));
+  RecordPtr record;
+  publish(target, with_created(resource, *target.current.load(), std::move(fields), record));
   return record;
 }
 
@@ -171,11 +157,7 @@ RecordPtr Store::replace(std::string_view resource, RecordId id, nlohmann::json 
   auto current = target.current.load();
   if (!current->find(id)) return nullptr;
   auto record = make_record(resource, id, std::move(fields));
-  auto next = std::make_shared<Collection>(*current);
-  for (auto& slot_record : next->records) {
-    if (slot_record->id == id) slot_record = record;
-  }
-  publish(target, std::move(next));
+  publish(target, with_replaced(*current, {record}));
   return record;
 }
 
@@ -187,17 +169,105 @@ RecordPtr Store::merge(std::string_view resource, RecordId id, const nlohmann::j
   auto current = target.current.load();
   auto existing = current->find(id);
   if (!existing) return nullptr;
-  nlohmann::json fields = existing->fields;
-  for (const auto& [name, value] : patch.items()) {
-    if (name != "id") fields[name] = value;
-  }
-  auto record = make_record(resource, id, std::move(fields));
-  auto next = std::make_shared<Collection>(*current);
-  for (auto& slot_record : next->records) {
-    if (slot_record->id == id) slot_record = record;
-  }
-  publish(target, std::move(next));
+  auto record = make_record(resource, id, merged(existing->fields, patch));
+  publish(target, with_replaced(*current, {record}));
   return record;
+}
+
+Store::PutResult Store::put(std::string_view resource, nlohmann::json fields, bool merge_fields) {
+  require_record_object(fields);
+  std::lock_guard lock(write_mutex_);
+  auto& target = slot(resource);
+  auto current = target.current.load();
+  auto given = fields.find("id");
+  RecordPtr existing;
+  if (given != fields.end() && !given->is_null()) {
+    auto id = positive_id(*given, kMaxRecordId);
+    if (id) existing = current->find(*id);
+  }
+  PutResult result;
+  if (!existing) {
+    result.created = true;
+    publish(target, with_created(resource, *current, std::move(fields), result.record));
+    return result;
+  }
+  result.record = make_record(resource, existing->id,
+                              merge_fields ? merged(existing->fields, fields) : std::move(fields));
+  publish(target, with_replaced(*current, {result.record}));
+  return result;
+}
+
+std::size_t Store::update_all(std::string_view resource, const RecordFilter& select, const nlohmann::json& patch) {
+  require_record_object(patch);
+  std::lock_guard lock(write_mutex_);
+  auto& target = slot(resource);
+  auto current = target.current.load();
+  std::vector<RecordPtr> changed;
+  for (const auto& record : current->records) {
+    if (select(*record)) changed.push_back(make_record(resource, record->id, merged(record->fields, patch)));
+  }
+  // Even an empty patch is one write, as LoopBack saves the memory file after every updateAll.
+  publish(target, with_replaced(*current, changed));
+  return changed.size();
+}
+
+Store::UpsertResult Store::upsert_where(std::string_view resource, const RecordFilter& select, nlohmann::json fields) {
+  require_record_object(fields);
+  std::lock_guard lock(write_mutex_);
+  auto& target = slot(resource);
+  auto current = target.current.load();
+  UpsertResult result;
+  RecordPtr found;
+  for (const auto& record : current->records) {
+    if (!select(*record)) continue;
+    if (++result.matches > 1) return result;
+    found = record;
+  }
+  if (!found) {
+    publish(target, with_created(resource, *current, std::move(fields), result.record));
+    return result;
+  }
+  require_same_id(fields, found->id);
+  result.record = make_record(resource, found->id, merged(found->fields, fields));
+  publish(target, with_replaced(*current, {result.record}));
+  return result;
+}
+
+std::shared_ptr<const Collection> Store::with_created(std::string_view resource, const Collection& current,
+                                                      nlohmann::json fields, RecordPtr& record) {
+  RecordId id = current.next_id;
+  auto given = fields.find("id");
+  if (given != fields.end() && !given->is_null()) {
+    id = chosen_id(*given);
+    if (current.find(id)) throw std::invalid_argument("id " + std::to_string(id) + " is already taken");
+  } else if (id > kMaxRecordId) {
+    throw std::invalid_argument("no free id left");  // after 2^53 - 2^31 creates at the least
+  }
+  record = make_record(resource, id, std::move(fields));
+  auto next = std::make_shared<Collection>(current);
+  auto position = std::lower_bound(next->records.begin(), next->records.end(), id,
+                                   [](const RecordPtr& r, RecordId wanted) { return r->id < wanted; });
+  next->records.insert(position, record);
+  next->next_id = std::max(next->next_id, next_id_after(id));
+  return next;
+}
+
+std::shared_ptr<const Collection> Store::with_replaced(const Collection& current, const std::vector<RecordPtr>& records) {
+  auto next = std::make_shared<Collection>(current);
+  for (const auto& record : records) {
+    auto position = std::lower_bound(next->records.begin(), next->records.end(), record->id,
+                                     [](const RecordPtr& r, RecordId wanted) { return r->id < wanted; });
+    *position = record;  // present: the caller found it in `current`
+  }
+  return next;
+}
+
+nlohmann::json Store::merged(const nlohmann::json& fields, const nlohmann::json& patch) {
+  nlohmann::json result = fields;
+  for (const auto& [name, value] : patch.items()) {
+    if (name != "id") result[name] = value;
+  }
+  return result;
 }
 
 bool Store::remove(std::string_view resource, RecordId id) {

@@ -72,6 +72,30 @@ class Store {
   // remove: false when absent.
   bool remove(std::string_view resource, RecordId id);
 
+  // put: LoopBack's replaceOrCreate (merge false) and patchOrCreate (merge true), atomically.
+  // When `fields` has an "id" naming a record, that record's fields become `fields` or get
+  // them merged (as merge); otherwise the record is created, as by create (its id rules and
+  // exceptions included).
+  struct PutResult {
+    RecordPtr record;
+    bool created = false;
+  };
+  PutResult put(std::string_view resource, nlohmann::json fields, bool merge);
+
+  using RecordFilter = std::function<bool(const Record&)>;
+  // update_all: merges `patch` (its "id" ignored) into every record `select` picks, as one
+  // write (LoopBack's updateAll); the number of records it picked.
+  std::size_t update_all(std::string_view resource, const RecordFilter& select, const nlohmann::json& patch);
+
+  // upsert_where: LoopBack's upsertWithWhere, atomically. No record picked: `fields` is
+  // created (as create); one: `fields` is merged into it (an "id" must be its id, else
+  // std::invalid_argument); more: nothing is written, record is null and matches says how many.
+  struct UpsertResult {
+    RecordPtr record;
+    std::size_t matches = 0;
+  };
+  UpsertResult upsert_where(std::string_view resource, const RecordFilter& select, nlohmann::json fields);
+
   // Set once at start-up, before serving (not synchronised with concurrent writes).
   void set_write_hook(WriteHook hook);
 
@@ -103,6 +127,14 @@ class Store {
   const Slot& slot(std::string_view resource) const;
   // Hook, then publish; caller holds write_mutex_. `changed` is the next collection of `target`.
   void publish(Slot& target, std::shared_ptr<const Collection> changed);
+  // The next collections of the writes: one record added (create's id rules), records
+  // replaced by id (each present in current).
+  static std::shared_ptr<const Collection> with_created(std::string_view resource, const Collection& current,
+                                                        nlohmann::json fields, RecordPtr& record);
+  static std::shared_ptr<const Collection> with_replaced(const Collection& current,
+                                                         const std::vector<RecordPtr>& records);
+  // `fields` with each member of `patch` set, "id" excepted.
+  static nlohmann::json merged(const nlohmann::json& fields, const nlohmann::json& patch);
 
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<Slot>> slots_;  // same order as names_

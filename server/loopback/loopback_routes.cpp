@@ -1,22 +1,26 @@
 // The LoopBack 3 flavor (DESIGN.md "HTTP surface"): the REST API LoopBack 3 exposes for a
 // PersistedModel, over the shared store.
 //
-//   GET    /api/{res}               find      ?filter= (JSON or filter[...] bracket form)
-//   GET    /api/{res}/count         count     ?where=
-//   GET    /api/{res}/findOne       findOne   ?filter=          404 MODEL_NOT_FOUND when none
-//   GET    /api/{res}/{id}          findById  ?filter= (fields)  404 MODEL_NOT_FOUND
-//   GET    /api/{res}/{id}/exists   exists    {"exists": bool}
-//   POST   /api/{res}               create    200 with the record and its assigned id
-//   PUT    /api/{res}/{id}          replaceById
-//   PATCH  /api/{res}/{id}          patchAttributes (shallow merge)
-//   DELETE /api/{res}/{id}          deleteById {"count": 1|0}
+//   GET    /api/{res}                     find      ?filter= (JSON or filter[...] bracket form)
+//   GET    /api/{res}/count               count     ?where=
+//   GET    /api/{res}/findOne             findOne   ?filter=          404 MODEL_NOT_FOUND when none
+//   GET    /api/{res}/{id}                findById  ?filter= (fields)  404 MODEL_NOT_FOUND
+//   GET    /api/{res}/{id}/exists         exists    {"exists": bool}
+//   POST   /api/{res}                     create    200 with the record and its assigned id
+//   PUT    /api/{res}                     replaceOrCreate (also POST /api/{res}/replaceOrCreate)
+//   PATCH  /api/{res}                     patchOrCreate (upsert)
+//   POST   /api/{res}/upsertWithWhere     upsertWithWhere ?where=
+//   POST   /api/{res}/update              updateAll ?where=  {"count": n}
+//   PUT    /api/{res}/{id}                replaceById (also POST /api/{res}/{id}/replace)
+//   PATCH  /api/{res}/{id}                patchAttributes (shallow merge)
+//   DELETE /api/{res}/{id}                deleteById {"count": 1|0}
 //
-// Errors are LoopBack's {"error":{"statusCode","name","message","code"}}. Codes:
+// Errors are LoopBack's {"error":{"statusCode","name","message","code"}}; where LoopBack
+// itself answers a case, its message (and its lack of a code) is kept. Codes of our own:
 // INVALID_FILTER (400), INVALID_BODY (400), MODEL_NOT_FOUND (404), UNSUPPORTED_MEDIA_TYPE
 // (415), DUPLICATE_ID (409), PERSIST_FAILED (503). An id that is not a positive decimal
-// integer ("abc", "0", "1.5", 10^30) names no record: 404 MODEL_NOT_FOUND, exists=false,
-// DELETE count 0 — the same answer as for an id that is simply absent.
-// A trailing slash is accepted everywhere (Express's default routing, as LoopBack's).
+// integer ("abc", "0", "1.5", 10^30) names no record: the same answer as for an id that is
+// simply absent. A trailing slash is accepted everywhere (Express's default routing).
 #include "server/loopback/loopback_routes.h"
 
 #include <httplib.h>
@@ -24,6 +28,7 @@
 #include "server/data/persistence.h"
 #include "server/data/store.h"
 #include "server/loopback/loopback_answers.h"
+#include "server/loopback/loopback_model_writes.h"
 #include "server/loopback/loopback_reads.h"
 #include "server/loopback/loopback_writes.h"
 #include "server/options.h"
@@ -49,18 +54,30 @@ class LoopbackRoutes {
     if (segments->size() == 1) {
       if (get) return find(site_, request, response, resource);
       if (method == "POST") return create(site_, request, response, resource);
+      // LoopBack 3's replaceOnPUT default: PUT replaces, PATCH merges (upsert).
+      if (method == "PUT") return replace_or_create(site_, request, response, resource);
+      if (method == "PATCH") return patch_or_create(site_, request, response, resource);
       return no_route(request, response);
     }
     auto second = (*segments)[1];
-    if (segments->size() == 2 && get && second == "count") return count(site_, request, response, resource);
-    if (segments->size() == 2 && get && second == "findOne") return find_one(site_, request, response, resource);
     if (segments->size() == 3) {
-      if (get && (*segments)[2] == "exists") return exists(site_, response, resource, second);
+      auto third = (*segments)[2];
+      if (get && third == "exists") return exists(site_, response, resource, second);
+      if (method == "POST" && third == "replace") return replace_by_id(site_, request, response, resource, second);
+      return no_route(request, response);
+    }
+    // The named methods come before /{id}, as LoopBack registers them.
+    if (get && second == "count") return count(site_, request, response, resource);
+    if (get && second == "findOne") return find_one(site_, request, response, resource);
+    if (method == "POST") {
+      if (second == "replaceOrCreate") return replace_or_create(site_, request, response, resource);
+      if (second == "upsertWithWhere") return upsert_with_where(site_, request, response, resource);
+      if (second == "update") return update_all(site_, request, response, resource);
       return no_route(request, response);
     }
     if (get) return find_by_id(site_, request, response, resource, second);
-    if (method == "PUT" || method == "PATCH")
-      return update(site_, request, response, resource, second, method == "PUT");
+    if (method == "PUT") return replace_by_id(site_, request, response, resource, second);
+    if (method == "PATCH") return patch_by_id(site_, request, response, resource, second);
     if (method == "DELETE") return remove(site_, response, resource, second);
     return no_route(request, response);
   }
