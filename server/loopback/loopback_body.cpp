@@ -2,12 +2,11 @@
 
 #include <httplib.h>
 
-#include <stdexcept>
-
 #include "base/ascii.h"
+#include "base/json_text.h"
+#include "server/data/record_id.h"
 #include "server/data/resource_schema.h"
 #include "server/loopback/loopback_answers.h"
-#include "server/swapi/swapi_query.h"
 #include "server/web/json_response.h"
 
 namespace swapi::server {
@@ -65,22 +64,13 @@ std::optional<json> read_body(const httplib::Request& request, httplib::Response
     return std::nullopt;
   }
   json body;
-  json::parser_callback_t limit_depth = [](int depth, json::parse_event_t event, json&) {
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        depth >= kMaxBodyDepth)
-      throw std::length_error("the request body nests deeper than " + std::to_string(kMaxBodyDepth) + " levels");
-    return true;
-  };
   try {
-    body = json::parse(request.body, limit_depth);
-  } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
-    std::string message = error.what();
-    auto prefix_end = message.find("] ");
-    invalid_body(response, "the request body is not valid JSON: " +
-                               (prefix_end == std::string::npos ? message : message.substr(prefix_end + 2)));
+    body = base::parse_json_within_depth(request.body, kMaxBodyDepth);
+  } catch (const json::exception& error) {
+    invalid_body(response, "the request body is not valid JSON: " + base::json_error_reason(error));
     return std::nullopt;
-  } catch (const std::length_error& error) {
-    invalid_body(response, error.what());
+  } catch (const base::JsonTooDeep& error) {
+    invalid_body(response, std::string("the request body ") + error.what());
     return std::nullopt;
   }
   if (!body.is_object()) {
@@ -94,16 +84,8 @@ std::optional<json> read_body(const httplib::Request& request, httplib::Response
 
 // A positive id from a body's "id": an integer, or a string of digits (LoopBack coerces).
 std::optional<RecordId> body_id(const json& value) {
-  if (value.is_number_unsigned()) {
-    auto id = value.get<std::uint64_t>();
-    if (id >= 1 && id <= static_cast<std::uint64_t>(kMaxRecordId)) return static_cast<RecordId>(id);
-  } else if (value.is_number_integer()) {
-    auto id = value.get<std::int64_t>();
-    if (id >= 1 && id <= kMaxRecordId) return id;
-  } else if (value.is_string()) {
-    return parse_record_id(value.get_ref<const std::string&>());
-  }
-  return std::nullopt;
+  if (value.is_string()) return parse_record_id(value.get_ref<const std::string&>());
+  return positive_id(value, kMaxRecordId);
 }
 
 }  // namespace swapi::server

@@ -4,12 +4,12 @@
 
 #include <optional>
 
+#include "server/data/record_id.h"
 #include "server/data/store.h"
 #include "server/loopback/filter_params.h"
 #include "server/loopback/loopback_answers.h"
 #include "server/loopback/loopback_filter.h"
 #include "server/loopback/loopback_query.h"
-#include "server/swapi/swapi_query.h"
 #include "server/web/json_response.h"
 
 namespace swapi::server {

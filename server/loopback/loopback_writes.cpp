@@ -2,11 +2,11 @@
 
 #include <httplib.h>
 
+#include "server/data/record_id.h"
 #include "server/data/store.h"
 #include "server/loopback/loopback_answers.h"
 #include "server/loopback/loopback_body.h"
 #include "server/loopback/loopback_write_support.h"
-#include "server/swapi/swapi_query.h"
 #include "server/web/json_response.h"
 
 namespace swapi::server {
