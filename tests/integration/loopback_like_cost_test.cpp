@@ -74,7 +74,7 @@ TEST_CASE("loopback regexp: catastrophic patterns over a 1,000,000-character nam
   auto client = server.client();
   add_huge_name(client);
   // Exponential for a backtracking engine (std::regex, JavaScript's): one automaton pass here.
-  auto [found, elapsed] = timed_or(client, "regexp", {"(a+)+b", "(a|aa)*c", "^(a*)*$b"});
+  auto [found, elapsed] = timed_or(client, "regexp", {"^(a+)+b", "^(a|aa)*c$", "^(a*)*$b"});
   CHECK(found == json::array());
   MESSAGE("3 catastrophic regexp clauses over a 1,000,000-character name: " << elapsed.count() << " ms");
   CHECK(elapsed < std::chrono::seconds(3));

@@ -196,7 +196,7 @@ TEST_CASE("loopback writes: each new route needs write:{res}; read:{res} is 403"
   };
   for (const auto& route : {Route{"PUT", "/api/people"}, Route{"PATCH", "/api/people"},
                             Route{"POST", "/api/people/replaceOrCreate"},
-                            Route{"POST", "/api/people/upsertWithWhere?where=%7B%22name%22%3A%22Rey%22%7D"},
+                            Route{"POST", "/api/people/upsertWithWhere?where=%7B%22name%22%3A%22Nobody%22%7D"},
                             Route{"POST", "/api/people/update?where=%7B%22name%22%3A%22Rey%22%7D"},
                             Route{"POST", "/api/people/1/replace"}}) {
     CAPTURE(route.method);
