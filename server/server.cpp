@@ -345,7 +345,8 @@ int Server::bind() {
   }
   if (!self.options.no_auth) {
     static const std::vector<jose::Jwk> kNoLocalKeys;
-    auto guard = make_auth_guard(self.options, identity, self.issuer ? self.issuer->public_keys() : kNoLocalKeys,
+    auto guard = make_auth_guard(self.options, identity, self.store->resources(),
+                                 self.issuer ? self.issuer->public_keys() : kNoLocalKeys,
                                  log, system_unix_time, &self.local_keys);
     self.auth = guard.get();
     self.guard = std::move(guard);

@@ -110,6 +110,7 @@ bool AuthGuard::admit(const httplib::Request& request, httplib::Response& respon
 GuardDecision AuthGuard::decide(const BearerInput& input) {
   Requirement requirement = policy_.requirement(input.method, input.path);
   if (requirement.kind == Requirement::Kind::open) return allow("public");
+  if (requirement.kind == Requirement::Kind::unknown_resource) return allow("unknown_resource");
 
   // RFC 6750 §3.1: a repeated parameter or more than one way of sending the token is
   // invalid_request, answered with 400.

@@ -1,5 +1,6 @@
 #include "server/auth/auth_policy.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -101,7 +102,8 @@ bool is_resource_name(std::string_view name) {
 
 }  // namespace
 
-AuthPolicy::AuthPolicy(const std::vector<std::string>& public_paths) {
+AuthPolicy::AuthPolicy(const std::vector<std::string>& public_paths, std::vector<std::string> resources)
+    : resources_(std::move(resources)) {
   for (const auto& pattern : public_paths) {
     PolicyRule rule;
     rule.method = "*";
@@ -151,6 +153,16 @@ void AuthPolicy::load_text(std::string_view json_text, std::string_view source_n
 }
 
 Requirement AuthPolicy::requirement(std::string_view method, std::string_view path) const {
+  if (!resources_.empty() && path.starts_with(kApiPrefix) && path.size() > kApiPrefix.size()) {
+    std::string_view rest = path.substr(kApiPrefix.size());
+    std::string_view resource = rest.substr(0, rest.find('/'));
+    if (std::find(resources_.begin(), resources_.end(), resource) == resources_.end()) {
+      Requirement none;
+      none.kind = Requirement::Kind::unknown_resource;
+      none.rule = "unknown resource";
+      return none;
+    }
+  }
   for (const auto& rule : rules_) {
     if (method_matches(rule.method, method) && path_matches(rule, path)) return rule.requirement;
   }

@@ -2,7 +2,11 @@
 // Which requests need a token and which scopes (DESIGN.md "Token validation contract",
 // "Scopes"). Decided from the method and path alone, before the token is looked at.
 //
-// Order: --public paths, then the --policy file's rules (first match wins), then the default:
+// Order: a path naming no resource of this server (/api/unicorns...) needs nothing: whatever
+// the token, the router answers 404 in the flavor's shape (resource names are public anyway:
+// /openapi.json lists them, and a 401/403 there would send a user hunting for a scope that
+// cannot exist). Then --public paths, then the --policy file's rules (first match wins), then
+// the default:
 //   GET/HEAD /api/{res}...          -> read:{res}
 //   other methods on /api/{res}...  -> write:{res}
 //   /api and /api/ (the root list)  -> a valid token, no scope (it names resources, no data)
@@ -25,7 +29,8 @@
 namespace swapi::server {
 
 struct Requirement {
-  enum class Kind { open, token, scopes };
+  // unknown_resource: no such resource, so nothing to protect; the router answers 404.
+  enum class Kind { open, token, scopes, unknown_resource };
   Kind kind = Kind::token;
   std::vector<std::string> scopes;  // Kind::scopes: every one is needed
   std::string rule;                 // what decided it, for the access log: "default", "policy rule 2", "--public /x"
@@ -41,7 +46,9 @@ struct PolicyRule {
 class AuthPolicy {
  public:
   // The default policy plus `public_paths` (each exact or ending in '*', under /api).
-  explicit AuthPolicy(const std::vector<std::string>& public_paths = {});
+  // `resources` are the names the server routes under /api/ ("films", ...); empty means any
+  // name is taken for a resource (unit tests of the rules alone).
+  explicit AuthPolicy(const std::vector<std::string>& public_paths = {}, std::vector<std::string> resources = {});
 
   // Adds the rules of a policy document; throws base::Diagnostic("serve: --policy", "<file>: <problem>").
   void load_file(const std::string& path);
@@ -54,6 +61,7 @@ class AuthPolicy {
 
  private:
   std::vector<PolicyRule> rules_;
+  std::vector<std::string> resources_;
 };
 
 }  // namespace swapi::server

@@ -14,11 +14,12 @@ AuthIdentity effective_identity(const ServeOptions& options, const std::string& 
 }
 
 std::unique_ptr<AuthGuard> make_auth_guard(const ServeOptions& options, const AuthIdentity& identity,
+                                           const std::vector<std::string>& resources,
                                            const std::vector<jose::Jwk>& local_public_keys, const LogSink& log,
                                            std::function<std::int64_t()> now,
                                            std::shared_ptr<LocalKeySource>* local_source) {
   AlgPolicy algs{parse_alg_list(options.algs)};
-  AuthPolicy policy(options.public_paths);
+  AuthPolicy policy(options.public_paths, resources);
   if (!options.policy_file.empty()) policy.load_file(options.policy_file);
 
   std::shared_ptr<KeySource> keys;

@@ -27,10 +27,13 @@ struct AuthIdentity {
 AuthIdentity effective_identity(const ServeOptions& options, const std::string& base_url);
 
 // Throws base::Diagnostic for a bad --alg, --policy, --public, --jwks-file or --jwks-uri.
+// `resources` are the names routed under /api/ (a request naming another gets through the
+// guard to the router's 404, whatever its token; auth_policy.h).
 // local_public_keys is only used when neither --jwks-uri nor --jwks-file is given; then, when
 // local_source is not null, it receives that source so the caller can replace its keys when the
 // keyset changes. A remote source is started (first fetch) before this returns.
 std::unique_ptr<AuthGuard> make_auth_guard(const ServeOptions& options, const AuthIdentity& identity,
+                                           const std::vector<std::string>& resources,
                                            const std::vector<jose::Jwk>& local_public_keys, const LogSink& log,
                                            std::function<std::int64_t()> now,
                                            std::shared_ptr<LocalKeySource>* local_source = nullptr);

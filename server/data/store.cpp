@@ -15,71 +15,6 @@ constexpr auto kDumpErrors = nlohmann::json::error_handler_t::replace;
 
 std::string dump(const nlohmann::json& value) { return value.dump(-1, ' ', false, kDumpErrors); }
 
-// A link value the server should prefix with its base URL: a server-relative path.
-bool is_relative_link(const nlohmann::json& value) {
-  return value.is_string() && value.get_ref<const std::string&>().starts_with('/');
-}
-
-// Appends one JSON value; link paths get a splice point for the base URL in front.
-void append_value(SplicedText& text, const FieldSpec* spec, const nlohmann::json& value) {
-  bool link_field = spec && (spec->kind == FieldKind::link || spec->kind == FieldKind::link_list);
-  if (!link_field || !(value.is_string() || value.is_array())) {
-    text.append_literal(dump(value));
-    return;
-  }
-  auto append_link = [&text](const nlohmann::json& link) {
-    if (!is_relative_link(link)) {
-      text.append_literal(dump(link));
-      return;
-    }
-    text.append_literal("\"");
-    text.append_splice();
-    text.append_literal(std::string_view(dump(link)).substr(1));  // the path and closing quote
-  };
-  if (value.is_string()) {
-    append_link(value);
-    return;
-  }
-  text.append_literal("[");
-  bool first = true;
-  for (const auto& element : value) {
-    if (!first) text.append_literal(",");
-    first = false;
-    append_link(element);
-  }
-  text.append_literal("]");
-}
-
-// {"id":N?, known fields in swapi.dev order, other fields (sorted), "url"}.
-SplicedText serialise(const ResourceSchema* schema, std::string_view resource, RecordId id,
-                      const nlohmann::json& fields, bool with_id) {
-  SplicedText text;
-  text.append_literal("{");
-  bool first = true;
-  auto member = [&](std::string_view name, const FieldSpec* spec, const nlohmann::json& value) {
-    text.append_literal(first ? "" : ",");
-    first = false;
-    text.append_literal(dump(name));
-    text.append_literal(":");
-    append_value(text, spec, value);
-  };
-  if (with_id) member("id", nullptr, id);
-  if (schema) {
-    for (const auto& spec : schema->fields) {
-      auto found = fields.find(spec.name);
-      if (found != fields.end()) member(spec.name, &spec, *found);
-    }
-  }
-  for (const auto& [name, value] : fields.items()) {
-    if (name == "url" || (schema && find_field(*schema, name))) continue;
-    member(name, nullptr, value);
-  }
-  text.append_literal(first ? "\"url\":\"" : ",\"url\":\"");
-  text.append_splice();
-  text.append_literal("/api/" + std::string(resource) + "/" + std::to_string(id) + "/\"}");
-  return text;
-}
-
 // The id a create asks for: 1..kMaxChosenId (store.h: the ids above are automatic ones only,
 // so that no choice of a client can use up the id space).
 RecordId chosen_id(const nlohmann::json& value) {
@@ -89,11 +24,6 @@ RecordId chosen_id(const nlohmann::json& value) {
     throw std::invalid_argument("id " + std::to_string(*id) + " is above " + std::to_string(kMaxChosenId) +
                                 ", the largest id a client may choose (larger ones are handed out automatically)");
   return *id;
-}
-
-void require_object(const nlohmann::json& fields) {
-  if (!fields.is_object())
-    throw std::invalid_argument(std::string("a record must be a JSON object, not ") + fields.type_name());
 }
 
 // "id" in a replace/merge body may repeat the record's id but not change it.
@@ -119,52 +49,6 @@ nlohmann::json collection_json(const Collection& collection) {
 }
 
 }  // namespace
-
-void SplicedText::append_to(std::string& out, std::string_view base_url) const {
-  out.reserve(out.size() + literal_size_ + (parts_.size() - 1) * base_url.size());
-  out += parts_.front();
-  for (std::size_t i = 1; i < parts_.size(); ++i) {
-    out += base_url;
-    out += parts_[i];
-  }
-}
-
-std::string SplicedText::render(std::string_view base_url) const {
-  std::string out;
-  append_to(out, base_url);
-  return out;
-}
-
-void SplicedText::append_literal(std::string_view text) {
-  parts_.back() += text;
-  literal_size_ += text.size();
-}
-
-void SplicedText::append_splice() { parts_.emplace_back(); }
-
-RecordPtr make_record(std::string_view resource, RecordId id, nlohmann::json fields) {
-  require_object(fields);
-  fields.erase("id");
-  auto record = std::make_shared<Record>();
-  record->id = id;
-  record->resource = std::string(resource);
-  record->fields = std::move(fields);
-  return record;
-}
-
-const SplicedText& Record::swapi_text() const {
-  std::call_once(swapi_once_, [this] {
-    swapi_text_ = serialise(find_resource_schema(resource), resource, id, fields, false);
-  });
-  return swapi_text_;
-}
-
-const SplicedText& Record::loopback_text() const {
-  std::call_once(loopback_once_, [this] {
-    loopback_text_ = serialise(find_resource_schema(resource), resource, id, fields, true);
-  });
-  return loopback_text_;
-}
 
 RecordPtr Collection::find(RecordId id) const {
   auto found = std::lower_bound(records.begin(), records.end(), id,
@@ -245,63 +129,133 @@ void Store::publish(Slot& target, std::shared_ptr<const Collection> changed) {
 }
 
 RecordPtr Store::create(std::string_view resource, nlohmann::json fields) {
-  require_object(fields);
+  require_record_object(fields);
   std::lock_guard lock(write_mutex_);
   auto& target = slot(resource);
-  auto current = target.current.load();
-  RecordId id = current->next_id;
-  auto given = fields.find("id");
-  if (given != fields.end() && !given->is_null()) {
-    id = chosen_id(*given);
-    if (current->find(id)) throw std::invalid_argument("id " + std::to_string(id) + " is already taken");
-  } else if (id > kMaxRecordId) {
-    throw std::invalid_argument("no free id left");  // after 2^53 - 2^31 creates at the least
-  }
-  auto record = make_record(resource, id, std::move(fields));
-  auto next = std::make_shared<Collection>(*current);
-  auto position = std::lower_bound(next->records.begin(), next->records.end(), id,
-                                   [](const RecordPtr& r, RecordId wanted) { return r->id < wanted; });
-  next->records.insert(position, record);
-  next->next_id = std::max(next->next_id, next_id_after(id));
-  publish(target, std::move(next));
+  RecordPtr record;
+  publish(target, with_created(resource, *target.current.load(), std::move(fields), record));
   return record;
 }
 
 RecordPtr Store::replace(std::string_view resource, RecordId id, nlohmann::json fields) {
-  require_object(fields);
+  require_record_object(fields);
   require_same_id(fields, id);
   std::lock_guard lock(write_mutex_);
   auto& target = slot(resource);
   auto current = target.current.load();
   if (!current->find(id)) return nullptr;
   auto record = make_record(resource, id, std::move(fields));
-  auto next = std::make_shared<Collection>(*current);
-  for (auto& slot_record : next->records) {
-    if (slot_record->id == id) slot_record = record;
-  }
-  publish(target, std::move(next));
+  publish(target, with_replaced(*current, {record}));
   return record;
 }
 
 RecordPtr Store::merge(std::string_view resource, RecordId id, const nlohmann::json& patch) {
-  require_object(patch);
+  require_record_object(patch);
   require_same_id(patch, id);
   std::lock_guard lock(write_mutex_);
   auto& target = slot(resource);
   auto current = target.current.load();
   auto existing = current->find(id);
   if (!existing) return nullptr;
-  nlohmann::json fields = existing->fields;
-  for (const auto& [name, value] : patch.items()) {
-    if (name != "id") fields[name] = value;
-  }
-  auto record = make_record(resource, id, std::move(fields));
-  auto next = std::make_shared<Collection>(*current);
-  for (auto& slot_record : next->records) {
-    if (slot_record->id == id) slot_record = record;
-  }
-  publish(target, std::move(next));
+  auto record = make_record(resource, id, merged(existing->fields, patch));
+  publish(target, with_replaced(*current, {record}));
   return record;
+}
+
+Store::PutResult Store::put(std::string_view resource, nlohmann::json fields, bool merge_fields) {
+  require_record_object(fields);
+  std::lock_guard lock(write_mutex_);
+  auto& target = slot(resource);
+  auto current = target.current.load();
+  auto given = fields.find("id");
+  RecordPtr existing;
+  if (given != fields.end() && !given->is_null()) {
+    auto id = positive_id(*given, kMaxRecordId);
+    if (id) existing = current->find(*id);
+  }
+  PutResult result;
+  if (!existing) {
+    result.created = true;
+    publish(target, with_created(resource, *current, std::move(fields), result.record));
+    return result;
+  }
+  result.record = make_record(resource, existing->id,
+                              merge_fields ? merged(existing->fields, fields) : std::move(fields));
+  publish(target, with_replaced(*current, {result.record}));
+  return result;
+}
+
+std::size_t Store::update_all(std::string_view resource, const RecordFilter& select, const nlohmann::json& patch) {
+  require_record_object(patch);
+  std::lock_guard lock(write_mutex_);
+  auto& target = slot(resource);
+  auto current = target.current.load();
+  std::vector<RecordPtr> changed;
+  for (const auto& record : current->records) {
+    if (select(*record)) changed.push_back(make_record(resource, record->id, merged(record->fields, patch)));
+  }
+  // Even an empty patch is one write, as LoopBack saves the memory file after every updateAll.
+  publish(target, with_replaced(*current, changed));
+  return changed.size();
+}
+
+Store::UpsertResult Store::upsert_where(std::string_view resource, const RecordFilter& select, nlohmann::json fields) {
+  require_record_object(fields);
+  std::lock_guard lock(write_mutex_);
+  auto& target = slot(resource);
+  auto current = target.current.load();
+  UpsertResult result;
+  RecordPtr found;
+  for (const auto& record : current->records) {
+    if (!select(*record)) continue;
+    if (++result.matches > 1) return result;
+    found = record;
+  }
+  if (!found) {
+    publish(target, with_created(resource, *current, std::move(fields), result.record));
+    return result;
+  }
+  require_same_id(fields, found->id);
+  result.record = make_record(resource, found->id, merged(found->fields, fields));
+  publish(target, with_replaced(*current, {result.record}));
+  return result;
+}
+
+std::shared_ptr<const Collection> Store::with_created(std::string_view resource, const Collection& current,
+                                                      nlohmann::json fields, RecordPtr& record) {
+  RecordId id = current.next_id;
+  auto given = fields.find("id");
+  if (given != fields.end() && !given->is_null()) {
+    id = chosen_id(*given);
+    if (current.find(id)) throw std::invalid_argument("id " + std::to_string(id) + " is already taken");
+  } else if (id > kMaxRecordId) {
+    throw std::invalid_argument("no free id left");  // after 2^53 - 2^31 creates at the least
+  }
+  record = make_record(resource, id, std::move(fields));
+  auto next = std::make_shared<Collection>(current);
+  auto position = std::lower_bound(next->records.begin(), next->records.end(), id,
+                                   [](const RecordPtr& r, RecordId wanted) { return r->id < wanted; });
+  next->records.insert(position, record);
+  next->next_id = std::max(next->next_id, next_id_after(id));
+  return next;
+}
+
+std::shared_ptr<const Collection> Store::with_replaced(const Collection& current, const std::vector<RecordPtr>& records) {
+  auto next = std::make_shared<Collection>(current);
+  for (const auto& record : records) {
+    auto position = std::lower_bound(next->records.begin(), next->records.end(), record->id,
+                                     [](const RecordPtr& r, RecordId wanted) { return r->id < wanted; });
+    *position = record;  // present: the caller found it in `current`
+  }
+  return next;
+}
+
+nlohmann::json Store::merged(const nlohmann::json& fields, const nlohmann::json& patch) {
+  nlohmann::json result = fields;
+  for (const auto& [name, value] : patch.items()) {
+    if (name != "id") result[name] = value;
+  }
+  return result;
 }
 
 bool Store::remove(std::string_view resource, RecordId id) {
@@ -377,30 +331,6 @@ void Store::load_resource(std::string_view resource, const nlohmann::json& recor
   auto loaded = collection_from_json(resource, records);
   std::lock_guard lock(write_mutex_);
   target.current.store(std::move(loaded));
-}
-
-nlohmann::json render_record(const std::string& resource, const Record& record, std::string_view base_url,
-                             bool with_id) {
-  const ResourceSchema* schema = find_resource_schema(resource);
-  auto absolute = [base_url](const nlohmann::json& link) {
-    return is_relative_link(link) ? nlohmann::json(std::string(base_url) + link.get<std::string>()) : link;
-  };
-  nlohmann::json rendered = nlohmann::json::object();
-  for (const auto& [name, value] : record.fields.items()) {
-    const FieldSpec* spec = schema ? find_field(*schema, name) : nullptr;
-    if (spec && spec->kind == FieldKind::link) {
-      rendered[name] = absolute(value);
-    } else if (spec && spec->kind == FieldKind::link_list && value.is_array()) {
-      nlohmann::json links = nlohmann::json::array();
-      for (const auto& link : value) links.push_back(absolute(link));
-      rendered[name] = std::move(links);
-    } else {
-      rendered[name] = value;
-    }
-  }
-  if (with_id) rendered["id"] = record.id;
-  rendered["url"] = std::string(base_url) + "/api/" + resource + "/" + std::to_string(record.id) + "/";
-  return rendered;
 }
 
 }  // namespace swapi::server

@@ -25,48 +25,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "server/data/record_id.h"
+#include "server/data/record.h"
 
 namespace swapi::server {
-
-// A JSON text with splice points where the request's base URL ("http://host:port", no
-// trailing slash) goes. Built once per record, so answering a request is a few appends, not a
-// re-serialisation.
-class SplicedText {
- public:
-  // Appends the text with base_url at every splice point.
-  void append_to(std::string& out, std::string_view base_url) const;
-  std::string render(std::string_view base_url) const;
-
-  // Building: literal text, then a splice point, then more literal text...
-  void append_literal(std::string_view text);
-  void append_splice();
-
- private:
-  std::vector<std::string> parts_{1};  // the base URL goes between consecutive parts
-  std::size_t literal_size_ = 0;
-};
-
-struct Record {
-  RecordId id = 0;
-  nlohmann::json fields;  // object; no "id", no "url"; links as "/api/<res>/<id>/"
-  std::string resource;   // the collection it belongs to (its schema orders the fields)
-
-  // Cached serialisations, each made on first use and kept: a server answers in one flavor
-  // only, and serialising all 260 records in both shapes was 30% of the instructions of a
-  // start (issue 10). Safe to call from any number of threads at once.
-  const SplicedText& swapi_text() const;     // swapi.dev shape: fields in swapi.dev order, then "url"
-  const SplicedText& loopback_text() const;  // "id" first, then the fields (links absolute), then "url"
-
- private:
-  mutable std::once_flag swapi_once_, loopback_once_;
-  mutable SplicedText swapi_text_, loopback_text_;
-};
-using RecordPtr = std::shared_ptr<const Record>;
-
-// Builds a record (its serialisations are made when first asked for). `fields` must be an object; any "id" member
-// is dropped (the id argument wins). Throws std::invalid_argument when fields is not an object.
-RecordPtr make_record(std::string_view resource, RecordId id, nlohmann::json fields);
 
 struct Collection {
   std::vector<RecordPtr> records;  // sorted by id, ids unique and positive
@@ -111,6 +72,30 @@ class Store {
   // remove: false when absent.
   bool remove(std::string_view resource, RecordId id);
 
+  // put: LoopBack's replaceOrCreate (merge false) and patchOrCreate (merge true), atomically.
+  // When `fields` has an "id" naming a record, that record's fields become `fields` or get
+  // them merged (as merge); otherwise the record is created, as by create (its id rules and
+  // exceptions included).
+  struct PutResult {
+    RecordPtr record;
+    bool created = false;
+  };
+  PutResult put(std::string_view resource, nlohmann::json fields, bool merge);
+
+  using RecordFilter = std::function<bool(const Record&)>;
+  // update_all: merges `patch` (its "id" ignored) into every record `select` picks, as one
+  // write (LoopBack's updateAll); the number of records it picked.
+  std::size_t update_all(std::string_view resource, const RecordFilter& select, const nlohmann::json& patch);
+
+  // upsert_where: LoopBack's upsertWithWhere, atomically. No record picked: `fields` is
+  // created (as create); one: `fields` is merged into it (an "id" must be its id, else
+  // std::invalid_argument); more: nothing is written, record is null and matches says how many.
+  struct UpsertResult {
+    RecordPtr record;
+    std::size_t matches = 0;
+  };
+  UpsertResult upsert_where(std::string_view resource, const RecordFilter& select, nlohmann::json fields);
+
   // Set once at start-up, before serving (not synchronised with concurrent writes).
   void set_write_hook(WriteHook hook);
 
@@ -142,6 +127,14 @@ class Store {
   const Slot& slot(std::string_view resource) const;
   // Hook, then publish; caller holds write_mutex_. `changed` is the next collection of `target`.
   void publish(Slot& target, std::shared_ptr<const Collection> changed);
+  // The next collections of the writes: one record added (create's id rules), records
+  // replaced by id (each present in current).
+  static std::shared_ptr<const Collection> with_created(std::string_view resource, const Collection& current,
+                                                        nlohmann::json fields, RecordPtr& record);
+  static std::shared_ptr<const Collection> with_replaced(const Collection& current,
+                                                         const std::vector<RecordPtr>& records);
+  // `fields` with each member of `patch` set, "id" excepted.
+  static nlohmann::json merged(const nlohmann::json& fields, const nlohmann::json& patch);
 
   std::vector<std::string> names_;
   std::vector<std::unique_ptr<Slot>> slots_;  // same order as names_
@@ -152,14 +145,5 @@ class Store {
 // Builds a collection from a JSON array of records (each an object with a positive integer
 // "id"); throws std::invalid_argument("record at index N: ..."). Exposed for the store's tests.
 std::shared_ptr<const Collection> collection_from_json(std::string_view resource, const nlohmann::json& records);
-
-// The record as a client sees it, links made absolute with base_url ("http://127.0.0.1:8080",
-// no trailing slash).
-//  - with_id == false: swapi.dev shape, the fields plus "url": "<base>/api/<res>/<id>/".
-//  - with_id == true: LoopBack shape, "id" plus the fields plus "url".
-// The *_text members of Record hold the same bodies pre-serialised; prefer
-// record.swapi_text().append_to(out, base) / record.loopback_text() on hot paths.
-nlohmann::json render_record(const std::string& resource, const Record& record,
-                             std::string_view base_url, bool with_id);
 
 }  // namespace swapi::server

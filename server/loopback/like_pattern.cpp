@@ -36,19 +36,21 @@ std::size_t LikePattern::length(std::string_view text) { return code_points(text
 LikePattern::LikePattern(std::string_view pattern, bool ignore_case) : ignore_case_(ignore_case) {
   auto points = code_points(pattern, ignore_case);
   std::vector<std::uint32_t> run;
+  auto end_run = [this, &run] {
+    // "a%%b" is "a%b", and a leading or trailing '%' adds nothing to a search: no empty runs.
+    if (!run.empty()) segments_.push_back(make_segment(std::move(run)));
+    run.clear();
+  };
   for (std::size_t i = 0; i < points.size(); ++i) {
     if (points[i] == '\\' && i + 1 < points.size()) {
       run.push_back(points[++i]);  // the next character is literal, whatever it is
     } else if (points[i] == '%') {
-      // "a%%b" is "a%b": consecutive '%' make no empty middle segment.
-      if (!has_many_ || !run.empty()) segments_.push_back(make_segment(std::move(run)));
-      run.clear();
-      has_many_ = true;
+      end_run();
     } else {
       run.push_back(points[i] == '_' ? kAnyPoint : points[i]);
     }
   }
-  segments_.push_back(make_segment(std::move(run)));
+  end_run();
 }
 
 LikePattern::Segment LikePattern::make_segment(std::vector<std::uint32_t> points) {
@@ -88,12 +90,6 @@ const std::uint64_t* LikePattern::Segment::mask_for(std::uint32_t point) const {
   return masks.data() + row * words;
 }
 
-bool LikePattern::Segment::matches_at(const std::vector<std::uint32_t>& value, std::size_t at) const {
-  for (std::size_t j = 0; j < points.size(); ++j)
-    if (points[j] != kAnyPoint && points[j] != value[at + j]) return false;
-  return true;
-}
-
 std::size_t LikePattern::Segment::find(const std::vector<std::uint32_t>& value, std::size_t from, std::size_t to) const {
   std::size_t size = points.size();
   if (to < from || to - from < size) return kNone;
@@ -117,20 +113,14 @@ std::size_t LikePattern::Segment::find(const std::vector<std::uint32_t>& value, 
 
 bool LikePattern::matches(std::string_view text) const {
   auto value = code_points(text, ignore_case_);
-  const Segment& first = segments_.front();
-  if (!has_many_) return value.size() == first.points.size() && first.matches_at(value, 0);
-
-  // first % middle... % last: the first run anchors at the start, the last at the end, and
-  // each middle run takes its leftmost occurrence after the previous one. Leftmost is never
-  // wrong: any match could move that run left to it and keep everything after it in place.
-  // The searches cover disjoint stretches of the value, so each value point is read once.
-  const Segment& last = segments_.back();
-  if (first.points.size() + last.points.size() > value.size()) return false;
-  std::size_t tail = value.size() - last.points.size();
-  if (!first.matches_at(value, 0) || !last.matches_at(value, tail)) return false;
-  std::size_t position = first.points.size();
-  for (std::size_t i = 1; i + 1 < segments_.size(); ++i) {
-    position = segments_[i].find(value, position, tail);
+  // An unanchored search, as LoopBack's memory connector (the pattern becomes a RegExp that is
+  // tested, not matched whole): each run takes its leftmost occurrence after the previous one.
+  // Leftmost is never wrong: any match could move that run left to it and keep everything
+  // after it in place. The searches cover disjoint stretches of the value, so each value
+  // point is read once.
+  std::size_t position = 0;
+  for (const auto& segment : segments_) {
+    position = segment.find(value, position, value.size());
     if (position == kNone) return false;
   }
   return true;

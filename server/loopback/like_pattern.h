@@ -1,11 +1,13 @@
 #pragma once
-// SQL LIKE patterns for the loopback flavor's like/nlike/ilike/nilike (loopback_query.h has
-// the rules: '%' any run, '_' one UTF-8 code point, '\' escapes, ilike folds ASCII case, the
-// whole value must match), compiled once per filter and matched in linear time.
+// LIKE patterns for the loopback flavor's like/nlike/ilike/nilike (loopback_query.h has the
+// rules: '%' any run, '_' one UTF-8 code point, '\' escapes, ilike folds ASCII case, and, as
+// LoopBack's memory connector, the pattern is searched for anywhere in the value: "Sky%"
+// matches "Luke Skywalker"), compiled once per filter and matched in linear time.
 //
 // Cost bound (a filter reaches every stored value, and any client may send one): matching a
 // value of n code points costs O(n * ceil(L / 64) + m) word operations, where m is the
 // pattern's length and L its longest run between two '%' (at most kMaxLikePatternLength).
+// (The memory connector hands the pattern to JavaScript's backtracking RegExp instead.)
 // A greedy two-pointer wildcard match is O(n * m) at worst: a 1,000,000-character name and a
 // 2 KB pattern took 1.8 s of CPU per request with it.
 #include <cstddef>
@@ -39,7 +41,6 @@ class LikePattern {
                                            // position j accepts the point; the last mask is
                                            // for points outside the alphabet ('_' only)
     std::vector<std::uint32_t> ascii_rows; // the mask row of each ASCII point: no search
-    bool matches_at(const std::vector<std::uint32_t>& value, std::size_t at) const;
     // The end of the leftmost occurrence in value[from, to), or npos.
     std::size_t find(const std::vector<std::uint32_t>& value, std::size_t from, std::size_t to) const;
     const std::uint64_t* mask_for(std::uint32_t point) const;
@@ -47,8 +48,7 @@ class LikePattern {
   static Segment make_segment(std::vector<std::uint32_t> points);
 
   bool ignore_case_;
-  bool has_many_ = false;          // at least one '%'
-  std::vector<Segment> segments_;  // split at '%': first and last are anchored when has_many_
+  std::vector<Segment> segments_;  // the non-empty runs between '%', searched in order
 };
 
 }  // namespace swapi::server

@@ -8,7 +8,6 @@
 // routes answer it with 400 INVALID_FILTER. Parsing never recurses deeper than
 // kMaxFilterDepth and never reads more than kMaxFilterBytes, so a hostile filter costs little.
 #include <cstddef>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -19,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/loopback/like_pattern.h"
+#include "server/loopback/regexp_pattern.h"
 
 namespace swapi::server {
 
@@ -30,9 +30,9 @@ struct FilterError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// LoopBack 3's where operators, except `near` (geo) and `regexp` (a client-supplied regular
-// expression is a denial-of-service vector with std::regex), which are refused by name.
-enum class Operator { eq, neq, gt, gte, lt, lte, between, inq, nin, like, nlike, ilike, nilike };
+// LoopBack 3's where operators, except `near` (geo: these models have no GeoPoint), which is
+// refused by name. `regexp` runs on the linear-time engine of regexp_pattern.h.
+enum class Operator { eq, neq, gt, gte, lt, lte, between, inq, nin, like, nlike, ilike, nilike, regexp };
 
 std::string_view operator_name(Operator op) noexcept;
 
@@ -45,8 +45,9 @@ struct WhereNode {
   // comparison operand: a scalar; [low, high] for between; an array of scalars for inq/nin;
   // a string for the like family (at most kMaxLikePatternLength code points).
   nlohmann::json operand;
-  // The like family: the operand compiled once per filter, not once per record.
+  // The like family and regexp: the operand compiled once per filter, not once per record.
   std::shared_ptr<const LikePattern> like;
+  std::shared_ptr<const RegexpPattern> regexp;
 };
 
 struct OrderKey {
@@ -77,15 +78,11 @@ Filter parse_filter(const nlohmann::json& filter);
 // A `where` object, as in a filter or in /count?where=.
 WhereNode parse_where(const nlohmann::json& where);
 
-// A JSON text (the ?filter= or ?where= value): at most kMaxFilterBytes, nested at most
-// kMaxFilterDepth. `name` is what error messages call it ("filter").
-nlohmann::json parse_filter_text(std::string_view text, std::string_view name);
+// For error messages: text in double quotes; a JSON value shortened to one line.
+std::string in_quotes(std::string_view text);
+std::string shown_json(const nlohmann::json& value);
 
-// The query parameter `name` ("filter" or "where") from decoded query parameters, in either
-// form: `name=<JSON>` or bracket keys `name[a][b]=v` (qs rules: objects whose keys are all
-// indices become arrays in index order, `name[a][]=v` and repeated keys append). Bracket values
-// stay strings; the evaluator compares numeric strings as numbers. nullopt when absent.
-std::optional<nlohmann::json> query_parameter_json(const std::multimap<std::string, std::string>& params,
-                                                   std::string_view name);
+// FilterError when `depth` is past kMaxFilterDepth.
+void require_filter_depth(int depth);
 
 }  // namespace swapi::server

@@ -1,5 +1,5 @@
 // OpenAPI 3 path items for exactly the routes register_loopback_routes serves
-// (server/loopback_routes.cpp). The document (openapi.cpp) adds the bearerAuth security
+// (server/loopback/loopback_routes.cpp). The document (openapi.cpp) adds the bearerAuth security
 // requirement globally when auth is on, so the items only list 401/403.
 #include "server/loopback/loopback_openapi.h"
 
@@ -65,11 +65,12 @@ json filter_parameter() {
           {"schema", {{"type", "string"}}}};
 }
 
-json where_parameter() {
+json where_parameter(bool required = false) {
   return {{"name", "where"},
           {"in", "query"},
-          {"required", false},
-          {"description", "LoopBack where clause as JSON, e.g. {\"name\":{\"like\":\"%Sky%\"}}, or where[...] bracket form"},
+          {"required", required},
+          {"description", "LoopBack where clause as JSON, e.g. {\"name\":{\"like\":\"Sky%\"}} or "
+                          "{\"name\":{\"regexp\":\"/^dar/i\"}}, or where[...] bracket form"},
           {"schema", {{"type", "string"}}}};
 }
 
@@ -115,6 +116,42 @@ json loopback_openapi_paths(const Store& store) {
                                      {"503", persist}});
     paths[base]["post"]["requestBody"] = write_body(writable);
 
+    // LoopBack 3's replaceOnPUT default: PUT replaces (replaceOrCreate), PATCH merges (upsert).
+    auto put_like = [&](const std::string& summary, const std::string& id) {
+      json op = operation(summary, id, json::array(),
+                          {{"200", ok(record, "The replaced, merged or created record")},
+                           {"400", bad_body},
+                           {"409", error_response("DUPLICATE_ID: a concurrent write took the id")},
+                           {"415", media},
+                           {"503", persist}});
+      op["requestBody"] = write_body(writable);
+      return op;
+    };
+    paths[base]["put"] = put_like("Replace the " + title + " record the body's id names, or create it",
+                                  name + ".replaceOrCreate");
+    paths[base]["patch"] = put_like("Merge the body into the " + title + " record its id names, or create it",
+                                    name + ".patchOrCreate");
+    paths[base + "/replaceOrCreate"]["post"] =
+        put_like("Replace the " + title + " record the body's id names, or create it", name + ".replaceOrCreate__post");
+    paths[base + "/upsertWithWhere"]["post"] = operation(
+        "Merge the body into the one " + title + " record the where clause matches, or create it when none does",
+        name + ".upsertWithWhere", json::array({where_parameter(true)}),
+        {{"200", ok(record, "The merged or created record")},
+         {"400", error_response("more than one record matches, the body is empty, an id that conflicts, or "
+                                "INVALID_FILTER / INVALID_BODY")},
+         {"409", error_response("DUPLICATE_ID: a concurrent write took the id")},
+         {"415", media},
+         {"503", persist}});
+    paths[base + "/upsertWithWhere"]["post"]["requestBody"] = write_body(writable);
+    paths[base + "/update"]["post"] = operation(
+        "Merge the body into every " + title + " record the where clause matches (all without one)",
+        name + ".updateAll", json::array({where_parameter()}),
+        {{"200", ok(count_schema(), "{\"count\": n}, the records updated")},
+         {"400", error_response("INVALID_FILTER or INVALID_BODY")},
+         {"415", media},
+         {"503", persist}});
+    paths[base + "/update"]["post"]["requestBody"] = write_body(writable);
+
     paths[base + "/count"]["get"] = operation("Count " + name + " matching a where clause", name + ".count",
                                               json::array({where_parameter()}),
                                               {{"200", ok(count_schema(), "The number of matching records")},
@@ -132,10 +169,12 @@ json loopback_openapi_paths(const Store& store) {
     paths[item]["put"] = operation("Replace a " + title + " record", name + ".replaceById", json::array({id_parameter()}),
                                    {{"200", ok(record, "The replaced record")},
                                     {"400", bad_body},
-                                    {"404", not_found},
+                                    {"404", error_response("Could not replace: no record has this id")},
                                     {"415", media},
                                     {"503", persist}});
     paths[item]["put"]["requestBody"] = write_body(writable);
+    paths[item + "/replace"]["post"] = paths[item]["put"];
+    paths[item + "/replace"]["post"]["operationId"] = name + ".replaceById__post";
     paths[item]["patch"] = operation("Change some properties of a " + title + " record", name + ".patchAttributes",
                                      json::array({id_parameter()}),
                                      {{"200", ok(record, "The updated record")},

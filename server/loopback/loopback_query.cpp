@@ -138,6 +138,12 @@ bool positive_test(const WhereNode& node, const json* value) {
       if (value->is_number()) return node.like->matches(value->dump());
       return false;
     }
+    case Operator::regexp: {
+      if (value == nullptr) return false;
+      if (value->is_string()) return node.regexp->search(value->get_ref<const std::string&>());
+      if (value->is_number()) return node.regexp->search(value->dump());
+      return false;
+    }
   }
   return false;
 }

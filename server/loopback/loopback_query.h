@@ -19,11 +19,14 @@
 //  - A property holding an array (films.characters) matches when ANY element matches; the
 //    negated operators (neq, nin, nlike, nilike) match when NO element matches the positive
 //    one (as MongoDB, so {"characters":{"neq":X}} means "X is not among them").
-//  - like/nlike/ilike/nilike are SQL LIKE patterns matched against the whole value: '%' any
-//    run of characters, '_' exactly one character (UTF-8 code point), '\' makes the next
-//    character literal; ilike/nilike ignore ASCII case. A pattern without wildcards is plain
-//    equality. No regular expressions. Matching is linear in the value (like_pattern.h); a
-//    pattern longer than kMaxLikePatternLength is refused by the filter parser (400).
+//  - like/nlike/ilike/nilike patterns are searched for anywhere in the value, as LoopBack's
+//    memory connector (it turns the pattern into a RegExp and tests it): '%' any run of
+//    characters, '_' exactly one character (UTF-8 code point), '\' makes the next character
+//    literal, every other character is literal; ilike/nilike ignore ASCII case. "Sky%"
+//    matches "Luke Skywalker". Matching is linear in the value (like_pattern.h); a pattern
+//    longer than kMaxLikePatternLength is refused by the filter parser (400).
+//  - regexp: a JavaScript regular expression in LoopBack's string forms, searched for in
+//    string values (numbers by their JSON text), on the linear-time engine of regexp_pattern.h.
 //  - Link properties hold server-relative paths ("/api/planets/1/", see store.h), so
 //    {"homeworld":"/api/planets/1/"} is how to match them.
 //  - order uses one total order: missing/null < booleans < numbers (incl. numeric strings)
@@ -41,8 +44,8 @@ namespace swapi::server {
 // True when `record` satisfies `where` ("id" is the record's id; "a.b" walks into objects).
 bool matches(const WhereNode& where, const Record& record);
 
-// SQL LIKE over a whole string (see above), compiling the pattern on each call; filters
-// compile theirs once (WhereNode::like). Exposed for tests.
+// A like search (see above), compiling the pattern on each call; filters compile theirs once
+// (WhereNode::like). Exposed for tests.
 bool like_match(std::string_view pattern, std::string_view value, bool ignore_case);
 
 // The records `filter` selects from `collection`, in order, after skip and limit.

@@ -81,11 +81,17 @@ std::string form_encode(std::string_view text) {
 }
 
 std::string page_link(std::string_view base_url, std::string_view resource, std::size_t page,
-                      std::string_view search) {
+                      std::string_view search, std::string_view format) {
   std::string link(base_url);
   link += "/api/";
   link += resource;
-  link += "/?page=";
+  link += "/?";
+  if (!format.empty()) {  // DRF re-encodes the query with its keys sorted: format, page, search
+    link += "format=";
+    link += form_encode(format);
+    link += '&';
+  }
+  link += "page=";
   link += std::to_string(page);
   if (!search.empty()) {
     link += "&search=";

@@ -35,8 +35,9 @@ bool matches_search(const Record& record, std::span<const std::string_view> fiel
 // as '+', everything else %XX (upper-case hex).
 std::string form_encode(std::string_view text);
 
-// "<base>/api/<resource>/?page=<page>[&search=<search>]" (DRF sorts query keys: page < search).
+// "<base>/api/<resource>/?[format=<format>&]page=<page>[&search=<search>]" (DRF keeps the
+// request's ?format= and sorts the query keys: format < page < search).
 std::string page_link(std::string_view base_url, std::string_view resource, std::size_t page,
-                      std::string_view search);
+                      std::string_view search, std::string_view format = {});
 
 }  // namespace swapi::server

@@ -1,5 +1,8 @@
 // The swapi.dev flavor (DESIGN.md "HTTP surface"): GET /api/, /api/{res}/ (pages of 10 with
 // ?page= and ?search=), /api/{res}/{id}/, /api/{res}/schema; trailing slash optional.
+// ?format=json is the default; ?format=wookiee translates every answer of these routes, errors
+// included (wookiee.h), as Django REST framework renders them all with the chosen renderer; any
+// other format is DRF's 404 (swapi.dev's "api", the browsable HTML pages, is not served).
 #include "server/swapi/swapi_routes.h"
 
 #include <httplib.h>
@@ -9,6 +12,7 @@
 #include "server/data/resource_schema.h"
 #include "server/data/store.h"
 #include "server/swapi/swapi_query.h"
+#include "server/swapi/wookiee.h"
 #include "server/web/api_path.h"
 #include "server/web/base_url.h"
 #include "server/web/json_response.h"
@@ -27,12 +31,31 @@ class SwapiRoutes {
       : store_(context.store), scheme_(context.scheme), fallback_host_(context.fallback_host) {}
 
   void handle(const httplib::Request& request, httplib::Response& response) const {
+    std::string format = request.get_param_value("format");
+    if (!format.empty() && format != "json" && format != "wookiee") return not_found(response);
+    route(request, response, format);
+    if (format == "wookiee") response.body = to_wookiee(response.body);
+  }
+
+ private:
+  void route(const httplib::Request& request, httplib::Response& response, const std::string& format) const {
     auto segments = api_segments(request.path);
     if (!segments || segments->size() > 2) return not_found(response);
+    const ResourceSchema* schema = segments->empty() ? nullptr : find_resource_schema((*segments)[0]);
+    if (!segments->empty() && (!schema || !store_.has(schema->name))) return not_found(response);
+    // swapi.dev is read-only: every other method on a route is 405 in DRF's words.
+    if (request.method == "OPTIONS") {
+      response.set_header("Allow", "GET, HEAD, OPTIONS");
+      response.set_content(R"({"renders":["application/json"],"parses":["application/json"]})", kJson);
+      return;
+    }
+    if (request.method != "GET" && request.method != "HEAD") {
+      set_json_error(response, 405, "Method \"" + request.method + "\" not allowed.");
+      response.set_header("Allow", "GET, HEAD, OPTIONS");
+      return;
+    }
     if (segments->empty()) return root(request, response);
-    const ResourceSchema* schema = find_resource_schema((*segments)[0]);
-    if (!schema || !store_.has(schema->name)) return not_found(response);
-    if (segments->size() == 1) return list(request, response, *schema);
+    if (segments->size() == 1) return list(request, response, *schema, format);
     if ((*segments)[1] == "schema") {
       response.set_content(json_schema(*schema).dump(), kJson);
       return;
@@ -46,7 +69,6 @@ class SwapiRoutes {
     send_json(response, std::move(body));
   }
 
- private:
   std::string base_url(const httplib::Request& request) const {
     return request_base_url(request, scheme_, fallback_host_);
   }
@@ -72,7 +94,8 @@ class SwapiRoutes {
     send_json(response, std::move(body));
   }
 
-  void list(const httplib::Request& request, httplib::Response& response, const ResourceSchema& schema) const {
+  void list(const httplib::Request& request, httplib::Response& response, const ResourceSchema& schema,
+            const std::string& format) const {
     std::string search = request.get_param_value("search");
     auto terms = search_terms(search);
     auto collection = store_.snapshot(schema.name);
@@ -94,7 +117,7 @@ class SwapiRoutes {
     std::string body = "{\"count\":" + std::to_string(matches.size()) + ",\"next\":";
     auto link = [&](std::size_t target) {
       body += '"';
-      body += page_link(base, schema.name, target, search);
+      body += page_link(base, schema.name, target, search, format);
       body += '"';
     };
     if (page < pages) link(page + 1); else body += "null";
@@ -116,12 +139,6 @@ class SwapiRoutes {
   std::string fallback_host_;
 };
 
-// swapi.dev is read-only: every other method on /api is 405 in Django REST framework's words.
-void method_not_allowed(const httplib::Request& request, httplib::Response& response) {
-  set_json_error(response, 405, "Method \"" + request.method + "\" not allowed.");
-  response.set_header("Allow", "GET, HEAD, OPTIONS");
-}
-
 }  // namespace
 
 void register_swapi_routes(httplib::Server& http, const FlavorContext& context) {
@@ -129,17 +146,15 @@ void register_swapi_routes(httplib::Server& http, const FlavorContext& context) 
   // regex per route on the hot path and gives one place for the 404 rules.
   static const char* kApi = "/api(/.*)?";
   auto routes = std::make_shared<const SwapiRoutes>(context);
-  http.Get(kApi, [routes](const httplib::Request& request, httplib::Response& response) {
+  auto handler = [routes](const httplib::Request& request, httplib::Response& response) {
     routes->handle(request, response);
-  });
-  http.Post(kApi, method_not_allowed);
-  http.Put(kApi, method_not_allowed);
-  http.Patch(kApi, method_not_allowed);
-  http.Delete(kApi, method_not_allowed);
-  http.Options(kApi, [](const httplib::Request&, httplib::Response& response) {
-    response.set_header("Allow", "GET, HEAD, OPTIONS");
-    response.set_content(R"({"renders":["application/json"],"parses":["application/json"]})", kJson);
-  });
+  };
+  http.Get(kApi, handler);
+  http.Post(kApi, handler);
+  http.Put(kApi, handler);
+  http.Patch(kApi, handler);
+  http.Delete(kApi, handler);
+  http.Options(kApi, handler);
 }
 
 }  // namespace swapi::server

@@ -160,3 +160,17 @@ TEST_CASE("auth policy: an unreadable policy file is a start-up error naming it"
     CHECK(error.why == "cannot read /nonexistent/policy.json");
   }
 }
+
+TEST_CASE("policy: a path naming no known resource needs nothing, before any rule (the router's 404)") {
+  AuthPolicy policy({"/api/unicorns*"}, {"films", "people"});
+  policy.load_text(R"({"rules":[{"method":"*","path":"/api*","scopes":["admin"]}]})", "policy.json");
+  for (const char* path : {"/api/unicorns", "/api/unicorns/1/", "/api/Films/", "/api//films"}) {
+    CAPTURE(path);
+    auto needed = policy.requirement("GET", path);
+    CHECK(needed.kind == Kind::unknown_resource);
+    CHECK(needed.rule == "unknown resource");
+  }
+  CHECK(policy.requirement("DELETE", "/api/films/1").kind == Kind::scopes);
+  CHECK(policy.requirement("GET", "/api/").kind == Kind::scopes);  // the rule: the root is known
+  CHECK(AuthPolicy().requirement("GET", "/api/unicorns").scopes == std::vector<std::string>{"read:unicorns"});
+}

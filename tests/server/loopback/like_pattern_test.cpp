@@ -1,5 +1,6 @@
-// The LIKE matcher: the same answers as the textbook dynamic program on random patterns, runs
-// longer than one 64-bit word, and the pattern cap of the filter parser.
+// The LIKE matcher: the same answers as the textbook dynamic program on random patterns (a
+// search, as LoopBack's memory connector: the reference runs "%pattern%"), runs longer than one
+// 64-bit word, and the pattern cap of the filter parser.
 #include <doctest/doctest.h>
 
 #include <random>
@@ -50,7 +51,7 @@ TEST_CASE("like pattern: agrees with the dynamic-programming reference on random
     std::string value = random_text(random, "ab", 12);
     CAPTURE(pattern);
     CAPTURE(value);
-    CHECK(LikePattern(pattern, false).matches(value) == reference_like(pattern, value));
+    CHECK(LikePattern(pattern, false).matches(value) == reference_like("%" + pattern + "%", value));
   }
 }
 
@@ -70,6 +71,18 @@ TEST_CASE("like pattern: runs longer than a 64-bit word, across word boundaries"
     missing.back() = 'c';
     CHECK_FALSE(LikePattern("%" + missing + "%", false).matches(value));
   }
+}
+
+TEST_CASE("like pattern: searched anywhere in the value, as LoopBack's memory connector") {
+  CHECK(LikePattern("Luke", false).matches("Luke Skywalker"));
+  CHECK(LikePattern("Sky%", false).matches("Luke Skywalker"));
+  CHECK(LikePattern("Sky%", false).matches("Shmi Skywalker"));
+  CHECK(LikePattern("Dar%", false).matches("Biggs Darklighter"));
+  CHECK(LikePattern("walk_r", false).matches("Anakin Skywalker"));
+  CHECK_FALSE(LikePattern("walk_r", false).matches("Skywalk"));
+  CHECK(LikePattern("", false).matches("anything"));
+  CHECK(LikePattern("R2.D2", false).matches("R2.D2"));
+  CHECK_FALSE(LikePattern("R2.D2", false).matches("R2-D2"));  // '.' is literal here (documented)
 }
 
 TEST_CASE("like pattern: escapes, case folding and code points in every position") {

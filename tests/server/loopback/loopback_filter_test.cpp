@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "server/loopback/filter_params.h"
 #include "server/loopback/loopback_filter.h"
 
 using nlohmann::json;
@@ -176,9 +177,17 @@ TEST_CASE("filter: each malformed where names its reason") {
   CHECK(filter_error(json{{"where", "name"}}) == "where must be a JSON object, not \"name\"");
   CHECK(filter_error(json::parse(R"({"where":{"name":{"foo":1}}})")) ==
         "unknown operator \"foo\" for \"name\" (expected one of gt, gte, lt, lte, between, inq, nin, neq, like, nlike, "
-        "ilike, nilike)");
-  CHECK(filter_error(json::parse(R"({"where":{"name":{"regexp":"^L"}}})")) ==
-        "the operator \"regexp\" is not supported by this server");
+        "ilike, nilike, regexp)");
+  CHECK(filter_error(json::parse(R"({"where":{"name":{"near":"1,2"}}})")) ==
+        "the operator \"near\" is not supported by this server");
+  CHECK(filter_error(json::parse(R"({"where":{"name":{"regexp":"(x)\\1"}}})")).starts_with(
+      "\"regexp\" for \"name\": a backreference or octal escape \\1 (at character 4) is not supported"));
+  std::string big = "(a*a*a*a*a*a*){11}";  // 199 states: three are past a filter's 512
+  auto budget = filter_error(json{{"where", {{"or", {{{"name", {{"regexp", big}}}}, {{"name", {{"regexp", big}}}},
+                                                     {{"name", {{"regexp", big}}}}}}}}});
+  CHECK(budget == "the regexp clauses compile to 597 states together, more than the 512 a filter may use");
+  CHECK(filter_error(json::parse(R"({"where":{"name":{"regexp":["^L"]}}})")) ==
+        "\"regexp\" for \"name\" needs a regular expression string such as \"^Dar\" or \"/sky/i\", not [\"^L\"]");
   CHECK(filter_error(json::parse(R"({"where":{"name":{}}})")) == "the condition for \"name\" is an empty object");
   CHECK(filter_error(json::parse(R"({"where":{"name":["a","b"]}})")) ==
         "the condition for \"name\" is an array; to match any of several values use {\"inq\": [...]}");
