@@ -45,6 +45,11 @@ void verify(std::string_view token, const std::vector<Jwk>& keys) {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)example_keys();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto text = swapi::fuzz::as_text(data, size);
   auto newline = text.rfind('\n');
