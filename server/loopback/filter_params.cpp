@@ -15,9 +15,12 @@ using nlohmann::json;
 // --- bracket form -------------------------------------------------------------------------
 
 // One node of the tree the bracket keys describe, before it becomes JSON.
+// Each node carries its own key: a vector of the node's own (incomplete) type is allowed (C++17),
+// a vector of pair<key, node> is not, and clang's libstdc++ checks refuse it.
 struct BracketNode {
-  std::vector<std::string> values;                               // name[a]=v (repeats append)
-  std::vector<std::pair<std::string, BracketNode>> children;     // name[a][b]=v, in order of appearance
+  std::string key;                    // the [key] naming this node in its parent
+  std::vector<std::string> values;    // name[a]=v (repeats append)
+  std::vector<BracketNode> children;  // name[a][b]=v, in order of appearance
 };
 
 bool is_index(std::string_view key) {
@@ -28,17 +31,17 @@ BracketNode& child(BracketNode& node, std::string_view key) {
   if (key.empty()) {
     // name[a][]=v appends: the next index after the largest one so far.
     long next = 0;
-    for (const auto& [existing, ignored] : node.children) {
-      if (is_index(existing)) next = std::max(next, std::stol(existing) + 1);
+    for (const auto& existing : node.children) {
+      if (is_index(existing.key)) next = std::max(next, std::stol(existing.key) + 1);
     }
-    node.children.emplace_back(std::to_string(next), BracketNode{});
-    return node.children.back().second;
+    node.children.push_back(BracketNode{std::to_string(next), {}, {}});
+    return node.children.back();
   }
-  for (auto& [existing, subtree] : node.children) {
-    if (existing == key) return subtree;
+  for (auto& existing : node.children) {
+    if (existing.key == key) return existing;
   }
-  node.children.emplace_back(std::string(key), BracketNode{});
-  return node.children.back().second;
+  node.children.push_back(BracketNode{std::string(key), {}, {}});
+  return node.children.back();
 }
 
 // "[where][name]" -> {"where", "name"}; a FilterError for anything else.
@@ -63,19 +66,19 @@ json to_json(const BracketNode& node, const std::string& path) {
     return json(node.values);
   }
   bool all_indices = std::all_of(node.children.begin(), node.children.end(),
-                                 [](const auto& entry) { return is_index(entry.first); });
+                                 [](const BracketNode& entry) { return is_index(entry.key); });
   if (all_indices) {
     // qs turns {"0": a, "1": b} into [a, b], ordered by index with gaps closed.
-    std::vector<const std::pair<std::string, BracketNode>*> ordered;
+    std::vector<const BracketNode*> ordered;
     for (const auto& entry : node.children) ordered.push_back(&entry);
     std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const auto* a, const auto* b) { return std::stol(a->first) < std::stol(b->first); });
+                     [](const BracketNode* a, const BracketNode* b) { return std::stol(a->key) < std::stol(b->key); });
     json array = json::array();
-    for (const auto* entry : ordered) array.push_back(to_json(entry->second, path + "[" + entry->first + "]"));
+    for (const auto* entry : ordered) array.push_back(to_json(*entry, path + "[" + entry->key + "]"));
     return array;
   }
   json object = json::object();
-  for (const auto& [key, subtree] : node.children) object[key] = to_json(subtree, path + "[" + key + "]");
+  for (const auto& entry : node.children) object[entry.key] = to_json(entry, path + "[" + entry.key + "]");
   return object;
 }
 

@@ -126,7 +126,10 @@ WhereNode comparison(std::string property, Operator op, json operand) {
 // {"gt": 1, "lt": 5}: one comparison per operator, all of which must hold.
 void add_operator_conditions(WhereNode& all, const std::string& property, const json& conditions) {
   if (conditions.empty()) throw FilterError("the condition for " + in_quotes(property) + " is an empty object");
-  for (const auto& [key, value] : conditions.items()) {
+  // Not a structured binding: C++20 lets a lambda capture one, clang 14 does not.
+  for (const auto& item : conditions.items()) {
+    const std::string& key = item.key();
+    const json& value = item.value();
     if (key == "near")
       throw FilterError("the operator " + in_quotes(key) + " is not supported by this server");
     auto found = std::find_if(kOperators.begin(), kOperators.end(), [&key](const OperatorName& entry) { return entry.name == key; });
