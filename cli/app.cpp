@@ -42,6 +42,8 @@ constexpr Subcommand kSubcommands[] = {
     {"token", &setup_token},
     {"call", &setup_call},
     {"check", &setup_check},
+    {"fault", &setup_fault},
+    {"stats", &setup_stats},
 };
 
 // The command the user named, down to the deepest subcommand: "swapi token mint" -> mint.

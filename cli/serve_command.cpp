@@ -63,6 +63,8 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
                  "Add an OAuth client for POST /oauth/token, repeatable: ID:@FILE:SCOPES reads the secret from "
                  "FILE, ID:env:VAR:SCOPES from $VAR, ID:SECRET:SCOPES takes it as given (visible in ps and "
                  "shell history); scopes space- or comma-separated")->group(auth);
+  cmd.add_flag("--admin", o.admin, "Scenario control: the /_swapi/ routes for faults, actions and stats, answered to "
+               "loopback clients with a swapi:admin token (swapi fault, swapi stats)")->group("Scenario control");
   // With another issuer's keys this server issues no tokens: a client would be a dead letter.
   client->excludes(uri);
   client->excludes(file);
@@ -126,6 +128,7 @@ int run_serve(const server::ServeOptions& options, Context& context) {
   out << "swapi serve: " << options.flavor << " flavor listening on " << server.base_url() << "\n"
       << "  auth: " << server.auth_summary() << "\n"
       << token_lines(server, options)
+      << (options.admin ? "  admin: scenario control on: swapi fault, swapi stats (loopback clients, swapi:admin token)\n" : "")
       << "  stop: Ctrl-C\n"
       << std::flush;
   server.write_ready_file();

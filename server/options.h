@@ -40,6 +40,9 @@ struct ServeOptions {
   bool allow_query_token = false;
   std::vector<std::string> clients;  // ID:SECRET:SCOPES, ID:@FILE:SCOPES or ID:env:VAR:SCOPES
 
+  // Scenario control (DESIGN.md): the /_swapi/ routes, faults, actions, stats.
+  bool admin = false;
+
   // The environment, read once by the CLI (STYLE.md: getenv in one place).
   std::string env_swapi_home, env_xdg_state_home, env_home;
   // The CLI's lookup for variables a flag names (--client ID:env:VAR:SCOPES); "" when unset.

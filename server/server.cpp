@@ -11,6 +11,9 @@
 #include <thread>
 
 #include "base/diagnostic.h"
+#include "http/url.h"
+#include "jose/alg.h"
+#include "server/admin/scenario_control.h"
 #include "server/auth/auth_setup.h"
 #include "server/auth/request_guard.h"
 #include "server/data/dataset.h"
@@ -26,6 +29,7 @@
 #include "server/web/flavor_context.h"
 #include "server/web/json_response.h"
 #include "state/client_registry.h"
+#include "state/keyset_store.h"
 
 namespace swapi::server {
 
@@ -71,6 +75,7 @@ struct Server::Impl {
   ServeOptions options;
   AccessLog log;
   std::unique_ptr<Store> store;
+  std::unique_ptr<ScenarioControl> admin;  // --admin; before http, like the issuer
   std::unique_ptr<LocalIssuer> issuer;  // declared before http: outlives the routes using it
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<RequestGuard> guard;
@@ -79,6 +84,7 @@ struct Server::Impl {
   std::string scheme;
   std::string base_url;
   int port = 0;
+  std::mutex reload_mutex;  // one keyset reload at a time: the reloader's poll, an admin rotation
   std::unique_ptr<KeysetReloader> reloader;  // last: stops before what it updates goes away
 
   std::mutex run_mutex;  // orders run() and stop(): a stop that comes first is never lost
@@ -91,7 +97,9 @@ struct Server::Impl {
 
   void configure_http();
   void register_public_routes();
-  bool admit(const httplib::Request& request, httplib::Response& response);
+  bool admit(const httplib::Request& request, httplib::Response& response, bool apply_faults);
+  void reload_keys(const std::function<void(const std::string&)>& log);
+  void start_admin(const std::function<void(const std::string&)>& log);
   void set_error(httplib::Response& response, int status, std::string_view reason) const;
 };
 
@@ -106,11 +114,17 @@ void Server::Impl::set_error(httplib::Response& response, int status, std::strin
 // Everything decided from the request line and headers, before cpp-httplib reads a body:
 // the body's framing (body_framing.h), then the guard. An answer given here leaves the body
 // unread, so it closes the connection whenever there is a body.
-bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response) {
+bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response, bool apply_faults) {
   BodyVerdict body = judge_body(request, kPayloadMaxBytes);
   if (!body.acceptable) {
     set_error(response, body.status, body.reason);
     close_after_sending(request, response);
+    return false;
+  }
+  // Scenario control's faults, before the guard: they stand for the issuer or the API
+  // misbehaving, whatever the token. Applied once per request (not for Expect: 100-continue).
+  if (apply_faults && admin && admin->intercept(request, response)) {
+    if (body.length > 0) close_after_sending(request, response);
     return false;
   }
   if (guard && is_guarded_path(request.path) && !guard->admit(request, response)) {
@@ -139,7 +153,7 @@ void Server::Impl::configure_http() {
 
   http->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     note_request_start();
-    return admit(request, response) ? httplib::Server::HandlerResponse::Unhandled
+    return admit(request, response, true) ? httplib::Server::HandlerResponse::Unhandled
                                     : httplib::Server::HandlerResponse::Handled;
   });
   // cpp-httplib answers "100 Continue" before routing unless told otherwise; a client then
@@ -147,7 +161,7 @@ void Server::Impl::configure_http() {
   // a request that will be admitted (pre-routing judges it again, on the cached token).
   http->set_expect_100_continue_handler([this](const httplib::Request& request, httplib::Response& response) {
     note_request_start();
-    return admit(request, response) ? 100 : response.status;
+    return admit(request, response, false) ? 100 : response.status;
   });
 
   // Handlers throw only on our bugs; the client still gets JSON, never a stack trace.
@@ -179,7 +193,9 @@ void Server::Impl::configure_http() {
 
   // A response that closes the connection says so once: cpp-httplib adds its own
   // "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
-  http->set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+  http->set_post_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    // Counted before the response is written, so a client holding its answer finds it counted.
+    if (admin) admin->record(request, response, peek_decision());
     auto [first, last] = response.headers.equal_range("Connection");
     if (first == last || first->second != "close") return;
     response.headers.erase(std::next(first), last);
@@ -237,8 +253,13 @@ int Server::bind() {
 
   // Auth needs the base URL: the default issuer is this server's own URL + "/".
   AuthIdentity identity = effective_identity(self.options, self.base_url);
+  // With --admin, what the issuer stamps and what the guard checks run on the skewable clock.
+  if (self.options.admin) self.start_admin(log);
+  UnixClock clock = system_unix_time;
+  if (self.admin) clock = [admin = self.admin.get()] { return admin->now(); };
   if (runs_local_issuer(self.options)) {
-    self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log);
+    self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log, clock);
+    if (self.admin) self.issuer->set_extra_claims([admin = self.admin.get()] { return admin->take_extra_claims(); });
     self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
   } else {
     // Another issuer's keys are trusted: ours would mint tokens this server refuses.
@@ -248,7 +269,7 @@ int Server::bind() {
   if (!self.options.no_auth) {
     static const std::vector<jose::Jwk> kNoLocalKeys;
     auto guard = make_auth_guard(self.options, identity, self.issuer ? self.issuer->public_keys() : kNoLocalKeys,
-                                 log, system_unix_time, &self.local_keys);
+                                 log, clock, &self.local_keys);
     self.auth = guard.get();
     self.guard = std::move(guard);
   }
@@ -257,9 +278,12 @@ int Server::bind() {
   // `swapi keys` edits reach the JWKS route, the token endpoint and (when it trusts the local
   // keyset) the guard, without a restart.
   if (self.issuer) {
-    self.reloader = std::make_unique<KeysetReloader>(kKeysetPollInterval, [&self, log] {
-      if (auto keys = self.issuer->reload_if_changed(log); keys && self.local_keys) self.local_keys->replace(*keys);
-    });
+    self.reloader = std::make_unique<KeysetReloader>(kKeysetPollInterval, [&self, log] { self.reload_keys(log); });
+  }
+  if (self.admin) {
+    self.admin->register_routes(*self.http);
+  } else {
+    register_admin_off_routes(*self.http, self.options.flavor == "loopback");
   }
   if (self.options.flavor == "loopback") {
     register_loopback_routes(*self.http, context, self.options);
@@ -268,6 +292,41 @@ int Server::bind() {
   }
 
   return port;
+}
+
+void Server::Impl::reload_keys(const std::function<void(const std::string&)>& log) {
+  std::lock_guard lock(reload_mutex);
+  if (auto keys = issuer->reload_if_changed(log); keys && local_keys) local_keys->replace(*keys);
+}
+
+// The hooks read self.issuer when called, not now: the issuer is made after, on the admin's
+// clock. Without a local issuer, admin tokens are still checked against the state dir's keyset.
+void Server::Impl::start_admin(const std::function<void(const std::string&)>& log) {
+  AdminHooks hooks;
+  hooks.log = log;
+  hooks.loopback_shape = options.flavor == "loopback";
+  if (runs_local_issuer(options)) {
+    hooks.admin_keys = [this] { return issuer->public_keys(); };
+    hooks.jwks_body = [this] { return jose::to_jwks(issuer->public_keys(), /*include_private=*/false).dump(); };
+    hooks.rotate = [this, log](const std::string& alg_name) {
+      std::string previous, kid;
+      update_keyset(issuer->state_dir(), system_unix_time(), [&](Keyset& keyset) {
+        previous = keyset.active().key.kid;
+        jose::Alg alg = alg_name.empty() ? *keyset.active().key.alg : *jose::parse_alg(alg_name);
+        kid = keyset.rotate(alg, system_unix_time()).key.kid;
+      }, log);
+      reload_keys(log);  // published and trusted before the answer, not at the next poll
+      return nlohmann::json{{"kid", kid}, {"previous", previous}};
+    };
+  } else {
+    std::string dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
+                                        options.env_home);
+    auto keys = open_keyset(dir, system_unix_time(), log).published_public_keys();
+    hooks.admin_keys = [keys] { return keys; };
+  }
+  if (!http::is_loopback_host(options.host))
+    log("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");
+  admin = std::make_unique<ScenarioControl>(std::move(hooks));
 }
 
 void Server::write_ready_file() {
@@ -309,6 +368,7 @@ void Server::stop(std::string_view why) {
     self.stop_requested = true;
     if (!self.run_called) return;  // run() will see the request and not serve at all
   }
+  if (self.admin) self.admin->stop();  // delayed requests go on, so the workers can finish
   // cpp-httplib 0.11.4's stop() does nothing until listen_after_bind() has set its running
   // flag, its first statement: wait for that (or for run() to have ended) so the stop holds.
   while (!self.http->is_running() && !self.run_ended) std::this_thread::yield();

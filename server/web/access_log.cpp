@@ -43,6 +43,7 @@ std::string json_line(const nlohmann::json& entry) {
 
 void note_decision(std::string_view rule) { t_decision.assign(rule); }
 std::string take_decision() { return std::exchange(t_decision, std::string()); }
+std::string_view peek_decision() { return t_decision; }
 void note_request_start() { t_start = std::chrono::steady_clock::now(); }
 
 void AccessLog::write(const httplib::Request& request, const httplib::Response& response) {
