@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -98,8 +99,8 @@ struct Server::Impl {
   void configure_http();
   void register_public_routes();
   bool admit(const httplib::Request& request, httplib::Response& response, bool apply_faults);
-  void reload_keys(const std::function<void(const std::string&)>& log);
-  void start_admin(const std::function<void(const std::string&)>& log);
+  void reload_keys(const std::function<void(const std::string&)>& sink);
+  void start_admin(const std::function<void(const std::string&)>& sink);
   void set_error(httplib::Response& response, int status, std::string_view reason) const;
 };
 
@@ -294,39 +295,43 @@ int Server::bind() {
   return port;
 }
 
-void Server::Impl::reload_keys(const std::function<void(const std::string&)>& log) {
+void Server::Impl::reload_keys(const std::function<void(const std::string&)>& sink) {
   std::lock_guard lock(reload_mutex);
-  if (auto keys = issuer->reload_if_changed(log); keys && local_keys) local_keys->replace(*keys);
+  if (auto keys = issuer->reload_if_changed(sink); keys && local_keys) local_keys->replace(*keys);
 }
 
 // The hooks read self.issuer when called, not now: the issuer is made after, on the admin's
 // clock. Without a local issuer, admin tokens are still checked against the state dir's keyset.
-void Server::Impl::start_admin(const std::function<void(const std::string&)>& log) {
+void Server::Impl::start_admin(const std::function<void(const std::string&)>& sink) {
   AdminHooks hooks;
-  hooks.log = log;
+  hooks.log = sink;
   hooks.loopback_shape = options.flavor == "loopback";
   if (runs_local_issuer(options)) {
     hooks.admin_keys = [this] { return issuer->public_keys(); };
     hooks.jwks_body = [this] { return jose::to_jwks(issuer->public_keys(), /*include_private=*/false).dump(); };
-    hooks.rotate = [this, log](const std::string& alg_name) {
+    hooks.rotate = [this, sink](const std::string& alg_name) {
       std::string previous, kid;
       update_keyset(issuer->state_dir(), system_unix_time(), [&](Keyset& keyset) {
         previous = keyset.active().key.kid;
         jose::Alg alg = alg_name.empty() ? *keyset.active().key.alg : *jose::parse_alg(alg_name);
         kid = keyset.rotate(alg, system_unix_time()).key.kid;
-      }, log);
-      reload_keys(log);  // published and trusted before the answer, not at the next poll
+      }, sink);
+      reload_keys(sink);  // published and trusted before the answer, not at the next poll
       return nlohmann::json{{"kid", kid}, {"previous", previous}};
     };
   } else {
     std::string dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
                                         options.env_home);
-    auto keys = open_keyset(dir, system_unix_time(), log).published_public_keys();
+    auto keys = open_keyset(dir, system_unix_time(), sink).published_public_keys();
     hooks.admin_keys = [keys] { return keys; };
   }
   if (!http::is_loopback_host(options.host))
-    log("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");
-  admin = std::make_unique<ScenarioControl>(std::move(hooks));
+    sink("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");
+  // A delayed request holds its worker (server/admin/request_delay.h): at most half the pool
+  // waits at once, so delays never take every worker.
+  int threads = options.threads > 0 ? options.threads : kDefaultThreads;
+  auto delay = std::make_unique<WorkerSleepDelay>(static_cast<std::size_t>(std::max(1, threads / 2)));
+  admin = std::make_unique<ScenarioControl>(std::move(hooks), system_unix_time, FaultClock{}, std::move(delay));
 }
 
 void Server::write_ready_file() {

@@ -2,14 +2,15 @@
 
 namespace swapi::server {
 
-bool WorkerSleepDelay::hold(std::chrono::milliseconds delay) {
+RequestDelay::Held WorkerSleepDelay::hold(std::chrono::milliseconds delay) {
   std::unique_lock lock(mutex_);
-  if (closed_) return false;
+  if (closed_) return Held::released;
+  if (holding_ >= max_holding_) return Held::refused;
   std::uint64_t generation = releases_;
   ++holding_;
   bool released = wake_.wait_for(lock, delay, [&] { return releases_ != generation; });
   --holding_;
-  return !released;
+  return released ? Held::released : Held::waited;
 }
 
 void WorkerSleepDelay::release_all() {

@@ -75,7 +75,7 @@ struct ScenarioControl::Impl {
         real_clock(std::move(real)),
         book(std::move(steady), [this](const std::string& line) { log(line); }),
         stats(real_clock()),
-        delay(d ? std::move(d) : std::make_unique<WorkerSleepDelay>()) {}
+        delay(d ? std::move(d) : std::make_unique<WorkerSleepDelay>(32)) {}
 
   void log(const std::string& line) const {
     if (hooks.log) hooks.log("swapi serve: admin: " + line);
@@ -223,7 +223,10 @@ bool ScenarioControl::intercept(const httplib::Request& request, httplib::Respon
   if (!route) return false;
   FaultEffect effect = self.book.take(*route, request.path);
   if (!effect.any()) return false;
-  if (effect.delay.count() > 0) self.delay->hold(std::min(effect.delay, kMaxDelay));
+  if (effect.delay.count() > 0 &&
+      self.delay->hold(std::min(effect.delay, kMaxDelay)) == RequestDelay::Held::refused)
+    self.log("delay of fault " + ids_text(effect.ids) + " skipped for " + request.method + " " + request.path + ": " +
+             std::to_string(self.delay->holding()) + " requests are held already (half the workers at most)");
 
   bool jwks_change = effect.body || !effect.drop_kids.empty() || effect.cache_control;
   if (*route == FaultRoute::jwks && jwks_change && self.hooks.jwks_body) {

@@ -52,7 +52,7 @@ struct AdminHooks {
 class ScenarioControl {
  public:
   // real_clock: Unix seconds before any skew; steady: for fault durations; delay: how delayed
-  // requests wait (default: WorkerSleepDelay). Tests inject all three.
+  // requests wait (default: WorkerSleepDelay holding at most 32). Tests inject all three.
   explicit ScenarioControl(AdminHooks hooks, UnixClock real_clock = system_unix_time, FaultClock steady = {},
                            std::unique_ptr<RequestDelay> delay = {});
   ~ScenarioControl();

@@ -129,3 +129,5 @@ TEST_CASE("keys --help and man/swapi-keys.1 document the same options") { check_
 TEST_CASE("token --help and man/swapi-token.1 document the same options") { check_man_page("token", 19); }
 TEST_CASE("call --help and man/swapi-call.1 document the same options") { check_man_page("call", 15); }
 TEST_CASE("check --help and man/swapi-check.1 document the same options") { check_man_page("check", 13); }
+TEST_CASE("fault --help and man/swapi-fault.1 document the same options") { check_man_page("fault", 12); }
+TEST_CASE("stats --help and man/swapi-stats.1 document the same options") { check_man_page("stats", 4); }
