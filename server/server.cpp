@@ -322,7 +322,7 @@ void Server::Impl::start_admin(const std::function<void(const std::string&)>& si
   } else {
     std::string dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
                                         options.env_home);
-    auto keys = open_keyset(dir, system_unix_time(), sink).published_public_keys();
+    auto keys = open_keyset(dir, system_unix_time(), sink).public_keys();
     hooks.admin_keys = [keys] { return keys; };
   }
   if (!http::is_loopback_host(options.host))

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "base/diagnostic.h"
+#include "base/json_text.h"
 #include "server/admin/admin_access.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/web/json_response.h"
@@ -29,6 +30,19 @@ std::string ids_text(const std::vector<std::uint64_t>& ids) {
   std::string text;
   for (auto id : ids) text += (text.empty() ? "#" : ", #") + std::to_string(id);
   return text;
+}
+
+// Admin bodies are small flat objects; 16 levels are plenty (base/json_text.h: the bound is
+// checked before anything is built). On a refusal, `why` says what is wrong.
+std::optional<nlohmann::json> parse_body(const std::string& text, std::string& why) {
+  try {
+    return base::parse_json_within_depth(text, 16);
+  } catch (const base::JsonTooDeep& error) {
+    why = std::string("the body ") + error.what();
+  } catch (const nlohmann::json::exception& error) {
+    why = "the body is not JSON: " + base::json_error_reason(error);
+  }
+  return std::nullopt;
 }
 
 // The published JWKS with the body, kid and Cache-Control faults applied.
@@ -134,9 +148,10 @@ nlohmann::json ScenarioControl::Impl::listing() {
 }
 
 void ScenarioControl::Impl::add_fault(const httplib::Request& request, httplib::Response& response) {
-  auto body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded()) return set_json_error(response, 400, "the body is not JSON");
-  auto parsed = parse_fault_spec(body);
+  std::string why;
+  auto body = parse_body(request.body, why);
+  if (!body) return set_json_error(response, 400, why);
+  auto parsed = parse_fault_spec(*body);
   if (auto* error = std::get_if<std::string>(&parsed)) return set_json_error(response, 400, *error);
   auto& spec = std::get<FaultSpec>(parsed);
   if (spec.route != FaultRoute::api && spec.route != FaultRoute::clock && !hooks.jwks_body)
@@ -154,7 +169,10 @@ void ScenarioControl::Impl::add_fault(const httplib::Request& request, httplib::
 }
 
 void ScenarioControl::Impl::set_claims(const httplib::Request& request, httplib::Response& response) {
-  auto body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  std::string why;
+  auto parsed = parse_body(request.body, why);
+  if (!parsed) return set_json_error(response, 400, why);
+  nlohmann::json& body = *parsed;
   if (!body.is_object() || !body.contains("claims") || !body["claims"].is_object() || body["claims"].empty())
     return set_json_error(response, 400, R"(the body must be {"claims": {"name": value, ...}, "count": N})");
   std::uint64_t count = 1;
@@ -178,7 +196,10 @@ void ScenarioControl::Impl::rotate(const httplib::Request& request, httplib::Res
   if (!hooks.rotate) return set_json_error(response, 409, "this server runs no local issuer: it has no key to rotate");
   std::string alg;
   if (!request.body.empty()) {
-    auto body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    std::string why;
+    auto parsed = parse_body(request.body, why);
+    if (!parsed) return set_json_error(response, 400, why);
+    const nlohmann::json& body = *parsed;
     if (!body.is_object()) return set_json_error(response, 400, R"(the body must be {} or {"alg": "ES256"})");
     if (auto it = body.find("alg"); it != body.end()) {
       if (!it->is_string() || !jose::parse_alg(it->get<std::string>()))

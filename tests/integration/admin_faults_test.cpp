@@ -224,6 +224,15 @@ TEST_CASE("swapi fault: what the server refuses comes back as a usage error with
   auto bad_path = swapi_at(server, {"fault", "api", "--path", "/films", "--status", "500"});
   CHECK(bad_path.exit_code == 2);
   CHECK(bad_path.err == "swapi: fault api: 'path' must be an /api path, or a prefix ending in '*' (/api/films*)\n");
+  auto raw = server.client().Post("/_swapi/faults", bearer(admin_token(server)), R"({"route": )", "application/json");
+  REQUIRE(raw);
+  CHECK(raw->status == 400);
+  CHECK(nlohmann::json::parse(raw->body)["detail"].get<std::string>().starts_with("the body is not JSON: parse error at line 1"));
+  auto deep = server.client().Post("/_swapi/faults", bearer(admin_token(server)), std::string(100, '[') + std::string(100, ']'),
+                                   "application/json");
+  REQUIRE(deep);
+  CHECK(deep->status == 400);
+  CHECK(nlohmann::json::parse(deep->body)["detail"] == "the body nests deeper than 16 levels");
   auto clear_missing = swapi_at(server, {"fault", "clear", "7"});
   CHECK(clear_missing.exit_code == 3);
   CHECK(clear_missing.err == "swapi: fault clear: no active fault #7\n");
