@@ -132,3 +132,23 @@ TEST_CASE("admin access: another loopback address (127.0.0.2) is loopback; a non
   CHECK(detail_of(res) == "scenario control answers loopback clients only; this request came from " + address);
   CHECK(log_has(server, "swapi serve: --admin: scenario control answers loopback clients only, whatever --host says"));
 }
+
+TEST_CASE("admin access: with --jwks-file (no local issuer) the api and clock faults and stats work; issuer faults are refused") {
+  TempDir dir;
+  std::string jwks = dir.file("trusted.json");
+  write_file(jwks, jwks_text({rsa_key()}));
+  ServerProcess server({"--admin", "--jwks-file", jwks});
+  // Admin tokens are still checked against the state dir's keyset, created at start.
+  auto jwks_fault = swapi_at(server, {"fault", "jwks", "--status", "503"});
+  CHECK(jwks_fault.exit_code == 3);
+  CHECK(jwks_fault.err == "swapi: fault jwks: " + server.base_url() + " answered 409: this server runs no local issuer "
+                          "(--jwks-uri or --jwks-file): its jwks route has nothing to fault\n");
+  auto api_fault = swapi_at(server, {"fault", "api", "--status", "500", "--count", "1"});
+  INFO(api_fault.err);
+  REQUIRE(api_fault.exit_code == 0);
+  CHECK(server.client().Get("/api/films/1/")->status == 500);
+  CHECK(server.client().Get("/api/films/1/")->status == 401);
+  auto stats = cli_stats(server);
+  CHECK(stats["auth"] == nlohmann::json{{"no_token", 1}});
+  CHECK(stats["statuses"] == nlohmann::json{{"401", 1}, {"500", 1}});
+}
