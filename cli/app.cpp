@@ -57,6 +57,8 @@ constexpr Subcommand kSubcommands[] = {
     {"check", &setup_check},
     {"completion", &setup_completion},
     {"help", &setup_help},
+    {"fault", &setup_fault},
+    {"stats", &setup_stats},
 };
 
 }  // namespace

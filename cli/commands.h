@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/app.h"
+#include "testkit/admin_client.h"
 
 namespace CLI { class App; }
 
@@ -27,5 +28,11 @@ Action setup_check(CLI::App& app, Context& context);
 // These two read the app itself (its commands and options), so `app` must outlive the action.
 Action setup_completion(CLI::App& app, Context& context);
 Action setup_help(CLI::App& app, Context& context);
+Action setup_fault(CLI::App& app, Context& context);
+Action setup_stats(CLI::App& app, Context& context);
+
+// The running `swapi serve --admin` a command talks to: --base, else $SWAPI_URL, else
+// http://127.0.0.1:8080; the admin token is minted with the keyset of --keys (the state dir).
+testkit::AdminTarget admin_target(const Context& context, const std::string& base_option, const std::string& keys_option);
 
 }  // namespace swapi::cli

@@ -27,6 +27,8 @@ struct KeysOptions {
   bool json = false;
   bool include_private = false;
   std::string file;  // import
+  bool now = false;  // rotate --now: ask the running server
+  std::string base;
 };
 
 // A keyset edit that makes no sense becomes "swapi: keys <sub>: <why>" + hint, exit 3.
@@ -117,7 +119,24 @@ int run_jwks(const KeysOptions& o, Context& context) {
   return kSuccess;
 }
 
+// rotate --now: the running `swapi serve --admin` rotates its own keyset and publishes the new
+// key before answering, so the next token it issues is signed by it (no 250 ms poll to wait).
+int run_rotate_now(const KeysOptions& o, Context& context) {
+  if (o.bits != 0)
+    throw UsageError("keys rotate --now", "--bits cannot be sent to the server", "the server makes RSA keys of 2048 bits");
+  nlohmann::json body = nlohmann::json::object();
+  if (!o.alg.empty()) body["alg"] = std::string(jose::alg_name(parse_alg_option(o.alg, "keys rotate --alg")));
+  auto answer = testkit::admin_request(admin_target(context, o.base, o.keys_dir), "POST", "actions/rotate", body,
+                                       "keys rotate --now");
+  std::string kid = answer.value("kid", ""), previous = answer.value("previous", "");
+  *context.out << kid << "\n";
+  *context.err << "swapi keys: the server rotated: " << kid << " is now the active key; " << previous
+               << " stays published until `swapi keys retire " << previous << "`\n";
+  return kSuccess;
+}
+
 int run_rotate(const KeysOptions& o, Context& context) {
+  if (o.now) return run_rotate_now(o, context);
   std::string dir = state_dir(context, o.keys_dir);
   std::string old_kid, new_kid;
   keyset_edit("keys rotate", [&] {
@@ -185,6 +204,9 @@ Action setup_keys(CLI::App& app, Context& context) {
   auto* rotate = keys->add_subcommand("rotate", "Make a new key active; the old one stays published until retired");
   rotate->add_option("--alg", o->alg, "Algorithm of the new key (default: the active key's)")->type_name("ALG");
   rotate->add_option("--bits", o->bits, "RSA modulus size (default 2048)")->type_name("BITS")->check(CLI::IsMember({2048, 3072, 4096}));
+  auto* now = rotate->add_flag("--now", o->now, "Ask the running swapi serve --admin to rotate, live when this returns");
+  rotate->add_option("--base", o->base, "With --now: the server (default $SWAPI_URL, else http://127.0.0.1:8080)")
+      ->type_name("URL")->needs(now);
   add_state_dir_option(*rotate, o->keys_dir);
 
   auto* retire = keys->add_subcommand("retire", "Remove a key: tokens it signed stop verifying");

@@ -79,6 +79,8 @@ void add_options(CLI::App& cmd, server::ServeOptions& o, std::string& token_ttl)
   auto* permissions = cmd.add_flag("--permissions-claim", o.permissions_claim,
                                    "Issued tokens also carry the granted scopes as a \"permissions\" array, as Auth0 "
                                    "RBAC does with 'Add Permissions in the Access Token'")->group(auth);
+  cmd.add_flag("--admin", o.admin, "Scenario control: the /_swapi/ routes for faults, actions and stats, answered to "
+               "loopback clients with a swapi:admin token (swapi fault, swapi stats)")->group("Scenario control");
   // With another issuer's keys this server issues no tokens: a client would be a dead letter.
   for (auto* issuing : {client, ttl, permissions}) {
     issuing->excludes(uri);
@@ -161,6 +163,7 @@ int run_serve(const server::ServeOptions& options, Context& context) {
   out << "swapi serve: " << options.flavor << " flavor listening on " << server.base_url() << "\n"
       << "  auth: " << server.auth_summary() << "\n"
       << token_lines(server, options)
+      << (options.admin ? "  admin: scenario control on: swapi fault, swapi stats (loopback clients, swapi:admin token)\n" : "")
       << "  stop: Ctrl-C\n"
       << std::flush;
   server.write_ready_file();

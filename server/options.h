@@ -45,6 +45,9 @@ struct ServeOptions {
   std::int64_t token_ttl = 86400;  // lifetime of issued tokens, seconds (Auth0's M2M default)
   bool permissions_claim = false;  // issued tokens also carry Auth0 RBAC's "permissions" array
 
+  // Scenario control (DESIGN.md): the /_swapi/ routes, faults, actions, stats.
+  bool admin = false;
+
   // The environment, read once by the CLI (STYLE.md: getenv in one place).
   std::string env_swapi_home, env_xdg_state_home, env_home;
   // The CLI's lookup for variables a flag names (--client ID:env:VAR:SCOPES); "" when unset.

@@ -17,7 +17,10 @@
 
 #include "base/diagnostic.h"
 #include "base/shell_quote.h"
+#include "http/url.h"
+#include "jose/alg.h"
 #include "jose/token_validation.h"
+#include "server/admin/scenario_control.h"
 #include "server/auth/auth_setup.h"
 #include "server/auth/request_guard.h"
 #include "server/data/dataset.h"
@@ -36,6 +39,7 @@
 #include "server/web/header_fields.h"
 #include "server/web/json_response.h"
 #include "state/client_registry.h"
+#include "state/keyset_store.h"
 
 namespace swapi::server {
 
@@ -112,6 +116,7 @@ struct Server::Impl {
   ServeOptions options;
   AccessLog log;
   std::unique_ptr<Store> store;
+  std::unique_ptr<ScenarioControl> admin;  // --admin; before http, like the issuer
   std::unique_ptr<LocalIssuer> issuer;  // declared before http: outlives the routes using it
   std::unique_ptr<FrontServer> http;
   std::unique_ptr<RequestGuard> guard;
@@ -120,6 +125,7 @@ struct Server::Impl {
   std::string scheme;
   std::string base_url;
   int port = 0;
+  std::mutex reload_mutex;  // one keyset reload at a time: the reloader's poll, an admin rotation
   std::unique_ptr<KeysetReloader> reloader;  // last: stops before what it updates goes away
 
   std::mutex run_mutex;  // orders run() and stop(): a stop that comes first is never lost
@@ -132,7 +138,9 @@ struct Server::Impl {
 
   void configure_http();
   void register_public_routes();
-  bool admit(const httplib::Request& request, httplib::Response& response);
+  bool admit(const httplib::Request& request, httplib::Response& response, bool apply_faults);
+  void reload_keys(const std::function<void(const std::string&)>& sink);
+  void start_admin(const std::function<void(const std::string&)>& sink);
   void set_error(const httplib::Request& request, httplib::Response& response, int status,
                  std::string_view reason) const;
 };
@@ -155,7 +163,7 @@ void Server::Impl::set_error(const httplib::Request& request, httplib::Response&
 // the header fields' syntax (header_fields.h), the body's framing (body_framing.h), then the
 // guard. An answer given here leaves the body
 // unread, so it closes the connection whenever there is a body.
-bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response) {
+bool Server::Impl::admit(const httplib::Request& request, httplib::Response& response, bool apply_faults) {
   if (auto refusal = judge_header_fields(request)) {
     set_error(request, response, refusal->status, refusal->reason);
     close_after_sending(request, response);
@@ -165,6 +173,12 @@ bool Server::Impl::admit(const httplib::Request& request, httplib::Response& res
   if (!body.acceptable) {
     set_error(request, response, body.status, body.reason);
     close_after_sending(request, response);
+    return false;
+  }
+  // Scenario control's faults, before the guard: they stand for the issuer or the API
+  // misbehaving, whatever the token. Applied once per request (not for Expect: 100-continue).
+  if (apply_faults && admin && admin->intercept(request, response)) {
+    if (body.length > 0) close_after_sending(request, response);
     return false;
   }
   if (guard && is_guarded_path(request.path) && !guard->admit(request, response)) {
@@ -190,7 +204,7 @@ void Server::Impl::configure_http() {
 
   http->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     note_request_start();
-    return admit(request, response) ? httplib::Server::HandlerResponse::Unhandled
+    return admit(request, response, true) ? httplib::Server::HandlerResponse::Unhandled
                                     : httplib::Server::HandlerResponse::Handled;
   });
   // cpp-httplib answers "100 Continue" before routing unless told otherwise; a client then
@@ -198,7 +212,7 @@ void Server::Impl::configure_http() {
   // a request that will be admitted (pre-routing judges it again, on the cached token).
   http->set_expect_100_continue_handler([this](const httplib::Request& request, httplib::Response& response) {
     note_request_start();
-    return admit(request, response) ? 100 : response.status;
+    return admit(request, response, false) ? 100 : response.status;
   });
 
   // Handlers throw only on our bugs; the client still gets JSON, never a stack trace.
@@ -240,7 +254,9 @@ void Server::Impl::configure_http() {
 
   // A response that closes the connection says so once: cpp-httplib adds its own
   // "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
-  http->set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+  http->set_post_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    // Counted before the response is written, so a client holding its answer finds it counted.
+    if (admin) admin->record(request, response, peek_decision());
     auto [first, last] = response.headers.equal_range("Connection");
     if (first == last || first->second != "close") return;
     response.headers.erase(std::next(first), last);
@@ -335,8 +351,13 @@ int Server::bind() {
 
   // Auth needs the base URL: the default issuer is this server's own URL + "/".
   AuthIdentity identity = effective_identity(self.options, self.base_url);
+  // With --admin, what the issuer stamps and what the guard checks run on the skewable clock.
+  if (self.options.admin) self.start_admin(log);
+  UnixClock clock = system_unix_time;
+  if (self.admin) clock = [admin = self.admin.get()] { return admin->now(); };
   if (runs_local_issuer(self.options)) {
-    self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log);
+    self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log, clock);
+    if (self.admin) self.issuer->set_extra_claims([admin = self.admin.get()] { return admin->take_extra_claims(); });
     self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
   } else {
     // Another issuer's keys are trusted: ours would mint tokens this server refuses.
@@ -347,7 +368,7 @@ int Server::bind() {
     static const std::vector<jose::Jwk> kNoLocalKeys;
     auto guard = make_auth_guard(self.options, identity, self.store->resources(),
                                  self.issuer ? self.issuer->public_keys() : kNoLocalKeys,
-                                 log, system_unix_time, &self.local_keys);
+                                 log, clock, &self.local_keys);
     self.auth = guard.get();
     self.guard = std::move(guard);
   }
@@ -356,14 +377,56 @@ int Server::bind() {
   // `swapi keys` edits reach the JWKS route, the token endpoint and (when it trusts the local
   // keyset) the guard, without a restart.
   if (self.issuer) {
-    self.reloader = std::make_unique<KeysetReloader>(kKeysetPollInterval, [&self, log] {
-      if (auto keys = self.issuer->reload_if_changed(log); keys && self.local_keys) self.local_keys->replace(*keys);
-    });
+    self.reloader = std::make_unique<KeysetReloader>(kKeysetPollInterval, [&self, log] { self.reload_keys(log); });
+  }
+  if (self.admin) {
+    self.admin->register_routes(*self.http);
+  } else {
+    register_admin_off_routes(*self.http, self.options.flavor == "loopback");
   }
 
   // Loading the dataset and the keyset freed their parse trees: give those pages back.
   malloc_trim(0);
   return port;
+}
+
+void Server::Impl::reload_keys(const std::function<void(const std::string&)>& sink) {
+  std::lock_guard lock(reload_mutex);
+  if (auto keys = issuer->reload_if_changed(sink); keys && local_keys) local_keys->replace(*keys);
+}
+
+// The hooks read self.issuer when called, not now: the issuer is made after, on the admin's
+// clock. Without a local issuer, admin tokens are still checked against the state dir's keyset.
+void Server::Impl::start_admin(const std::function<void(const std::string&)>& sink) {
+  AdminHooks hooks;
+  hooks.log = sink;
+  hooks.loopback_shape = options.flavor == "loopback";
+  if (runs_local_issuer(options)) {
+    hooks.admin_keys = [this] { return issuer->public_keys(); };
+    hooks.jwks_body = [this] { return jose::to_jwks(issuer->public_keys(), /*include_private=*/false).dump(); };
+    hooks.rotate = [this, sink](const std::string& alg_name) {
+      std::string previous, kid;
+      update_keyset(issuer->state_dir(), system_unix_time(), [&](Keyset& keyset) {
+        previous = keyset.active().key.kid;
+        jose::Alg alg = alg_name.empty() ? *keyset.active().key.alg : *jose::parse_alg(alg_name);
+        kid = keyset.rotate(alg, system_unix_time()).key.kid;
+      }, sink);
+      reload_keys(sink);  // published and trusted before the answer, not at the next poll
+      return nlohmann::json{{"kid", kid}, {"previous", previous}};
+    };
+  } else {
+    std::string dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
+                                        options.env_home);
+    auto keys = open_keyset(dir, system_unix_time(), sink).public_keys();
+    hooks.admin_keys = [keys] { return keys; };
+  }
+  if (!http::is_loopback_host(options.host))
+    sink("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");
+  // A delayed request holds its worker (server/admin/request_delay.h): at most half the pool
+  // waits at once, so delays never take every worker.
+  int threads = options.threads > 0 ? options.threads : kDefaultThreads;
+  auto delay = std::make_unique<WorkerSleepDelay>(static_cast<std::size_t>(std::max(1, threads / 2)));
+  admin = std::make_unique<ScenarioControl>(std::move(hooks), system_unix_time, FaultClock{}, std::move(delay));
 }
 
 void Server::write_ready_file() {
@@ -405,6 +468,7 @@ void Server::stop(std::string_view why) {
     self.stop_requested = true;
     if (!self.run_called) return;  // run() will see the request and not serve at all
   }
+  if (self.admin) self.admin->stop();  // delayed requests go on, so the workers can finish
   // cpp-httplib 0.11.4's stop() does nothing until listen_after_bind() has set its running
   // flag, its first statement: wait for that (or for run() to have ended) so the stop holds.
   while (!self.http->is_running() && !self.run_ended) std::this_thread::yield();

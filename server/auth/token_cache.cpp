@@ -43,6 +43,7 @@ struct TokenCache::Shard {
     TokenDigest key;
     Value value;
     std::int64_t expires_at;  // Unix seconds; the entry is dead at and after this instant
+    std::int64_t stored_at;   // the clock when it was stored
     std::uint64_t generation;
   };
 
@@ -55,7 +56,10 @@ struct TokenCache::Shard {
     auto found = index.find(key);
     if (found == index.end()) return nullptr;
     auto entry = found->second;
-    if (now >= entry->expires_at || entry->generation != generation) {
+    // A clock that went back (a skew cleared: `swapi fault clock`, or NTP stepping the system
+    // clock) makes a verdict taken "in the future" worthless: "expired" would otherwise stick
+    // until the clock caught up again, days maybe.
+    if (now >= entry->expires_at || now < entry->stored_at || entry->generation != generation) {
       index.erase(found);
       lru.erase(entry);
       return nullptr;
@@ -64,9 +68,9 @@ struct TokenCache::Shard {
     return &entry->value;
   }
 
-  void insert(const TokenDigest& key, Value value, std::int64_t expires_at, std::uint64_t generation) {
+  void insert(const TokenDigest& key, Value value, std::int64_t expires_at, std::int64_t now, std::uint64_t generation) {
     if (auto found = index.find(key); found != index.end()) {
-      *found->second = Entry{key, std::move(value), expires_at, generation};
+      *found->second = Entry{key, std::move(value), expires_at, now, generation};
       lru.splice(lru.begin(), lru, found->second);
       return;
     }
@@ -74,7 +78,7 @@ struct TokenCache::Shard {
       index.erase(lru.back().key);
       lru.pop_back();
     }
-    lru.push_front(Entry{key, std::move(value), expires_at, generation});
+    lru.push_front(Entry{key, std::move(value), expires_at, now, generation});
     index.emplace(key, lru.begin());
   }
 };
@@ -119,7 +123,7 @@ void TokenCache::insert(const TokenDigest& key, std::shared_ptr<const VerifiedTo
   if (now >= expires_at) return;  // never outlives exp
   auto& shard = shard_of(verified_, key);
   std::lock_guard lock(shard.mutex);
-  shard.insert(key, std::move(token), expires_at, generation);
+  shard.insert(key, std::move(token), expires_at, now, generation);
 }
 
 std::shared_ptr<const jose::Error> TokenCache::find_rejected(const TokenDigest& key, std::int64_t now,
@@ -135,7 +139,7 @@ void TokenCache::insert_rejected(const TokenDigest& key, jose::Error error, std:
   if (limits_.rejected_capacity == 0 || limits_.rejected_ttl.count() <= 0) return;
   auto& shard = shard_of(rejected_, key);
   std::lock_guard lock(shard.mutex);
-  shard.insert(key, std::make_shared<const jose::Error>(std::move(error)), now + limits_.rejected_ttl.count(),
+  shard.insert(key, std::make_shared<const jose::Error>(std::move(error)), now + limits_.rejected_ttl.count(), now,
                generation);
 }
 

@@ -26,9 +26,7 @@ std::string state_dir_of(const ServeOptions& options) {
   return resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home, options.env_home);
 }
 
-// Clients (jwks-rsa, express-jwt, Auth0 SDKs) cache the JWKS anyway; five minutes keeps a
-// rotation visible quickly while sparing us a request per verification.
-constexpr const char* kPublicCacheControl = "public, max-age=300";
+const std::string kPublicCacheControl(kJwksCacheControl);
 
 // --client entries for this run: parsed, checked for repeats, put over the stored ones. A
 // secret typed into argv is visible to every local user (ps, /proc) and lands in shell history
@@ -106,6 +104,7 @@ struct LocalIssuer::Impl {
   std::int64_t token_ttl = 0;
   bool permissions_claim = false;
   UnixClock clock;
+  std::function<nlohmann::json()> extra_claims;  // scenario control; empty = none
   ClientRegistry clients;
   std::optional<KeysetWatch> watch;
   mutable std::mutex keys_mutex;  // guards keys (the pointer; the snapshot is immutable)
@@ -210,6 +209,8 @@ std::pair<std::string, std::string> secret_source(const Client& client, const st
 
 }  // namespace
 
+void LocalIssuer::set_extra_claims(std::function<nlohmann::json()> source) { impl_->extra_claims = std::move(source); }
+
 std::vector<BannerLine> LocalIssuer::token_help(const std::string& base_url, const std::string& curl_options) const {
   std::vector<BannerLine> lines;
   const Client* main = impl_->clients.find(kDefaultClientId);
@@ -263,7 +264,8 @@ void LocalIssuer::Impl::token(const httplib::Request& request, httplib::Response
   auto parsed = parse_token_request(request);
   if (auto* error = std::get_if<OAuthError>(&parsed)) return set_oauth_error(response, *error);
   auto snapshot = current_keys();  // holds the signing key for this request
-  TokenGrantContext context{issuer, audiences, clients, snapshot->keyset->active().key, token_ttl, permissions_claim};
+  TokenGrantContext context{issuer,    audiences,         clients, snapshot->keyset->active().key,
+                            token_ttl, permissions_claim, extra_claims};
   auto granted = grant_token(std::get<TokenRequest>(parsed), context, clock());
   if (auto* error = std::get_if<OAuthError>(&granted)) return set_oauth_error(response, *error);
   set_token_response(response, std::get<nlohmann::json>(granted));

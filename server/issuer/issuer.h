@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "jose/jwk.h"
 #include "server/options.h"
 #include "state/client_registry.h"
@@ -35,6 +37,11 @@ inline constexpr std::string_view kDefaultAudience = "https://starwarsapi.com";
 
 // RFC 8414 §3's well-known URI of the authorization server metadata.
 inline constexpr std::string_view kAuthorizationServerMetadataPath = "/.well-known/oauth-authorization-server";
+
+// What GET /.well-known/jwks.json says about caching. Clients (jwks-rsa, express-jwt, Auth0
+// SDKs) cache the JWKS anyway; five minutes keeps a rotation visible quickly while sparing us a
+// request per verification. (Scenario control serves the same unless a fault says otherwise.)
+inline constexpr std::string_view kJwksCacheControl = "public, max-age=300";
 
 // Unix seconds; injected so tests can pin iat/exp.
 using UnixClock = std::function<std::int64_t()>;
@@ -99,6 +106,11 @@ class LocalIssuer {
   // public keys for the resource server to trust, or nullopt when nothing changed. A changed
   // file that cannot be loaded is reported on `log` once and the last good set stays.
   std::optional<std::vector<jose::Jwk>> reload_if_changed(const std::function<void(const std::string&)>& log);
+
+  // Scenario control (`serve --admin`): called for every token about to be issued; the members
+  // of the object it returns are merged over the token's claims (a null removes one). Set
+  // before serving.
+  void set_extra_claims(std::function<nlohmann::json()> source);
 
   // The banner's help for getting a token, which never contains a secret: for the default
   // client where its secret is ("client: swapi-cli, secret in '<state>/clients.json'") and a

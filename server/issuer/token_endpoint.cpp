@@ -78,6 +78,16 @@ std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request
       {"gty", "client-credentials"},
   };
   if (context.permissions_claim) claims["permissions"] = granted;
+  if (context.extra_claims) {
+    nlohmann::json extra = context.extra_claims();
+    for (auto& [name, value] : extra.items()) {
+      if (value.is_null()) {
+        claims.erase(name);
+      } else {
+        claims[name] = value;
+      }
+    }
+  }
   // --client ids come from argv and may be any bytes; never let them make dump() throw.
   std::string payload = claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string token = jose::sign_compact(header, payload, key);

@@ -2,6 +2,7 @@
 // The client_credentials grant of POST /oauth/token (RFC 6749 §4.4) and the access tokens it
 // issues: JWTs shaped as RFC 9068 and as Auth0 issues them for machine-to-machine clients.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -27,6 +28,9 @@ struct TokenGrantContext {
   const jose::Jwk& signing_key;               // private, with alg and kid
   std::int64_t lifetime_seconds;
   bool permissions_claim = false;             // add Auth0 RBAC's "permissions": [scopes...]
+  // Scenario control: asked once a grant has passed every check, just before signing; its
+  // members go over the claims (a null value removes one). Empty = nothing extra.
+  std::function<nlohmann::json()> extra_claims = {};
 };
 
 // Checks, in order: grant_type is client_credentials (else unsupported_grant_type, 400); the

@@ -57,6 +57,7 @@ const std::string& now_utc() {
 
 void note_decision(std::string_view rule) { t_decision.assign(rule); }
 std::string take_decision() { return std::exchange(t_decision, std::string()); }
+std::string_view peek_decision() { return t_decision; }
 void note_request_start() { t_start = std::chrono::steady_clock::now(); }
 
 void AccessLog::write(const httplib::Request& request, const httplib::Response& response) {

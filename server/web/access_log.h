@@ -17,6 +17,8 @@ namespace swapi::server {
 // on the worker thread that serves the request, so a thread-local is exact.
 void note_decision(std::string_view rule);
 std::string take_decision();
+// The rule noted for the request being served, left in place (scenario control counts it).
+std::string_view peek_decision();
 
 // Marks the start of a request (called from the pre-routing handler) for the duration field.
 void note_request_start();

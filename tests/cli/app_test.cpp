@@ -249,3 +249,5 @@ TEST_CASE("call --token with a CR or LF is a usage error: it would inject a head
                    "  hint: pass the token alone; a file saved on Windows ends in CR: tr -d '\\r' < FILE\n");
   }
 }
+TEST_CASE("fault --help and man/swapi-fault.1 document the same options") { check_man_page("fault", 12); }
+TEST_CASE("stats --help and man/swapi-stats.1 document the same options") { check_man_page("stats", 4); }

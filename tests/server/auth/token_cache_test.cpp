@@ -121,6 +121,18 @@ TEST_CASE("token cache: a rejected token is remembered for the TTL only") {
   CHECK(cache.find(digest_token("bad"), 1000, 1) == nullptr);  // never a positive entry
 }
 
+TEST_CASE("token cache: a verdict taken at a later time does not hold once the clock went back") {
+  // `swapi fault clock --skew 2d` then `fault clear`: a token found expired two days ahead is
+  // fine again now, and must not stay "expired" until the clock reaches that instant.
+  TokenCache cache(single_shard(4));
+  cache.insert_rejected(digest_token("expired"), Error(Errc::expired, "token expired"), 172800 + 1000, 1);
+  CHECK(cache.find_rejected(digest_token("expired"), 1000, 1) == nullptr);
+  cache.insert(digest_token("good"), token_expiring_at(500000), 172800 + 1000, 1);
+  CHECK(cache.find(digest_token("good"), 1000, 1) == nullptr);  // verified again, not trusted blind
+  cache.insert(digest_token("good"), token_expiring_at(500000), 1000, 1);
+  CHECK(cache.find(digest_token("good"), 1000, 1) != nullptr);
+}
+
 TEST_CASE("token cache: the negative cache is bounded too") {
   TokenCache cache(single_shard(4, 3));
   for (int i = 0; i < 10; ++i) cache.insert_rejected(digest_token("bad-" + std::to_string(i)), Error(Errc::bad_signature, "x"), 1000, 1);
