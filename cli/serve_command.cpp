@@ -5,9 +5,11 @@
 #include <pthread.h>
 #include <thread>
 
+#include "base/diagnostic.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "server/server.h"
+#include "server/web/cors.h"
 
 namespace swapi::cli {
 
@@ -31,6 +33,9 @@ void add_options(CLI::App& cmd, server::ServeOptions& o) {
       ->check(CLI::Range(1, 1024));
   cmd.add_option("--log-format", o.log_format, "Access log format on stderr: text or json")
       ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd.add_option("--cors", o.cors_origins, "Let web pages from ORIGIN (e.g. http://localhost:3000) call this "
+                 "server, repeatable; '*' lets any origin (bearer tokens only: no cookies are ever allowed). "
+                 "Off by default")->type_name("ORIGIN");
 
   auto* auth = "Authentication";
   cmd.add_flag("--no-auth", o.no_auth, "Turn authentication off: every route is open")->group(auth);
@@ -126,6 +131,7 @@ int run_serve(const server::ServeOptions& options, Context& context) {
   out << "swapi serve: " << options.flavor << " flavor listening on " << server.base_url() << "\n"
       << "  auth: " << server.auth_summary() << "\n"
       << token_lines(server, options)
+      << "  explorer: " << server.base_url() << "/explorer/ (in a browser)\n"
       << "  stop: Ctrl-C\n"
       << std::flush;
   server.write_ready_file();
@@ -140,6 +146,11 @@ Action setup_serve(CLI::App& app, Context& context) {
   auto* cmd = app.add_subcommand("serve", "Run the local Star Wars API, protected by JWTs");
   add_options(*cmd, *options);
   return [options, &context] {
+    try {  // a malformed --cors origin is a usage error, found before anything starts
+      server::CorsPolicy check(options->cors_origins);
+    } catch (const base::Diagnostic& e) {
+      throw UsageError(e.what_failed, e.why, e.hint);
+    }
     options->env_swapi_home = context.getenv("SWAPI_HOME");
     options->env_xdg_state_home = context.getenv("XDG_STATE_HOME");
     options->env_home = context.getenv("HOME");

@@ -16,6 +16,7 @@ struct ServeOptions {
   std::string tls_cert, tls_key;   // both or neither: HTTPS
   int threads = 0;                 // worker threads; 0 = default (see server.cpp)
   std::string log_format = "text"; // "text" | "json"
+  std::vector<std::string> cors_origins;  // --cors: origins whose pages may call us; "*" = any
 
   // Data
   std::string flavor = "swapi";    // "swapi" | "loopback"

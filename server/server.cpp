@@ -23,6 +23,8 @@
 #include "server/web/access_log.h"
 #include "server/web/base_url.h"
 #include "server/web/body_framing.h"
+#include "server/web/cors.h"
+#include "server/web/explorer.h"
 #include "server/web/flavor_context.h"
 #include "server/web/json_response.h"
 #include "state/client_registry.h"
@@ -74,6 +76,7 @@ struct Server::Impl {
   std::unique_ptr<LocalIssuer> issuer;  // declared before http: outlives the routes using it
   std::unique_ptr<httplib::Server> http;
   std::unique_ptr<RequestGuard> guard;
+  CorsPolicy cors;  // --cors: preflights before the guard, headers on every answer
   const AuthGuard* auth = nullptr;  // the guard, for the banner; null with --no-auth
   std::shared_ptr<LocalKeySource> local_keys;  // what the guard trusts, when it is the local keyset
   std::string scheme;
@@ -87,7 +90,7 @@ struct Server::Impl {
   std::atomic<bool> run_ended{false};
 
   Impl(ServeOptions opts, std::ostream& log_stream)
-      : options(std::move(opts)), log(log_stream, options.log_format == "json") {}
+      : options(std::move(opts)), log(log_stream, options.log_format == "json"), cors(options.cors_origins) {}
 
   void configure_http();
   void register_public_routes();
@@ -113,6 +116,8 @@ bool Server::Impl::admit(const httplib::Request& request, httplib::Response& res
     close_after_sending(request, response);
     return false;
   }
+  auto error = [this](httplib::Response& answer, int status, std::string_view why) { set_error(answer, status, why); };
+  if (cors.answer_preflight(request, response, error)) return false;
   if (guard && is_guarded_path(request.path) && !guard->admit(request, response)) {
     if (body.length > 0) close_after_sending(request, response);
     return false;
@@ -179,7 +184,8 @@ void Server::Impl::configure_http() {
 
   // A response that closes the connection says so once: cpp-httplib adds its own
   // "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
-  http->set_post_routing_handler([](const httplib::Request&, httplib::Response& response) {
+  http->set_post_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    cors.decorate(request, response);
     auto [first, last] = response.headers.equal_range("Connection");
     if (first == last || first->second != "close") return;
     response.headers.erase(std::next(first), last);
@@ -199,6 +205,12 @@ void Server::Impl::register_public_routes() {
     std::string base = request_base_url(request, scheme, "127.0.0.1:" + std::to_string(port));
     response.set_content(openapi_document(options, *store, base).dump(2), "application/json");
   });
+  // The issuer exists only later in bind(); the page asks for the default client per request.
+  register_explorer_routes(*http, {[this]() -> std::optional<ClientCredentials> {
+    const Client* client = issuer ? issuer->clients().find(kDefaultClientId) : nullptr;
+    if (!client) return std::nullopt;
+    return ClientCredentials{client->id, client->secret};
+  }});
 }
 
 Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique<Impl>(std::move(options), log)) {
