@@ -182,10 +182,14 @@ void Server::Impl::configure_http() {
     return httplib::Server::HandlerResponse::Handled;
   }));
 
-  // A response that closes the connection says so once: cpp-httplib adds its own
-  // "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
+  // Runs on every answer, the routes', the guard's and cpp-httplib's own errors alike, just
+  // before its headers are written: the CORS headers (web/cors.h); no Content-Length on a 304
+  // (RFC 9110 §8.6: it may only state the 200's, and cpp-httplib adds "0" to every empty
+  // answer); and a response that closes the connection says so once: cpp-httplib adds its
+  // own "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
   http->set_post_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     cors.decorate(request, response);
+    if (response.status == 304) response.headers.erase("Content-Length");
     auto [first, last] = response.headers.equal_range("Connection");
     if (first == last || first->second != "close") return;
     response.headers.erase(std::next(first), last);

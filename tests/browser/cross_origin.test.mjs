@@ -19,10 +19,10 @@ async function frontEnd() {
   return { origin: `http://127.0.0.1:${http.address().port}`, close: () => new Promise((resolve) => http.close(resolve)) };
 }
 
+const browser = await launchBrowser();  // first: skips (exit 77) when a tool is missing
 const allowed = await frontEnd();
 const other = await frontEnd();
 const server = await startServer(['--cors', allowed.origin]);
-const browser = await launchBrowser();
 const page = await browser.newPage();
 
 // What a front-end's own script does, run inside the page at `origin`.

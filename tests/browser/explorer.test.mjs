@@ -17,9 +17,9 @@ import { launchBrowser, run, startServer } from './support.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const artifacts = process.env.SWAPI_ARTIFACTS || process.cwd();
 
+const browser = await launchBrowser();  // first: skips (exit 77) when a tool is missing
 const server = await startServer();
 let loopback = null;  // the loopback flavor's server, for the write
-const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
 const page = await context.newPage();
 const problems = [];  // console errors (a CSP violation is one), uncaught exceptions

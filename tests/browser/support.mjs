@@ -24,8 +24,10 @@ export async function playwright() {
   }
 }
 
+// $SWAPI_CHROMIUM when set (only that one), else Debian's and Ubuntu's paths.
 export function chromiumPath() {
-  const candidates = [process.env.SWAPI_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const candidates = process.env.SWAPI_CHROMIUM ? [process.env.SWAPI_CHROMIUM]
+                                                : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   const found = candidates.find((path) => existsSync(path));
   return found || skip(`no Chromium at ${candidates.join(' or ')}`,
     'install Debian\'s chromium package (scripts/setup with SWAPI_SETUP_BROWSER=1 does), or set SWAPI_CHROMIUM');

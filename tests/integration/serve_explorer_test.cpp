@@ -71,6 +71,7 @@ TEST_CASE("explorer: its script and stylesheet have their types, the CSP, an ETa
     CHECK(again->status == 304);
     CHECK(again->body.empty());
     CHECK(again->get_header_value("ETag") == etag);
+    CHECK_FALSE(again->has_header("Content-Length"));  // not the 200's length, and never "0"
     auto stale = client.Get(path, {{"If-None-Match", "\"0\""}});
     CHECK(stale->status == 200);
   }
