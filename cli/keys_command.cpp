@@ -111,7 +111,7 @@ int run_jwks(const KeysOptions& o, Context& context) {
     document = {{"keys", keyset.to_json()["keys"]}};
   } else {
     // Exactly what `swapi serve` publishes at /.well-known/jwks.json.
-    document = jose::to_jwks(keyset.published_public_keys(), /*include_private=*/false);
+    document = jose::to_jwks(keyset.public_keys(), /*include_private=*/false);
   }
   *context.out << document.dump(2) << "\n";
   return kSuccess;
@@ -174,7 +174,7 @@ Action setup_keys(CLI::App& app, Context& context) {
   gen->add_flag("--activate", o->activate, "Make it the active key: serve's issuer signs with it from now on");
   add_state_dir_option(*gen, o->keys_dir);
 
-  auto* list = keys->add_subcommand("list", "List the keys: kid, alg, key, status (active/retired/published), created");
+  auto* list = keys->add_subcommand("list", "List the keys: kid, alg, key, status (active/previous/published), created");
   list->add_flag("--json", o->json, "Print JSON");
   add_state_dir_option(*list, o->keys_dir);
 

@@ -87,7 +87,7 @@ server::KeySet trusted_keys(const TokenOptions& o, Context& context, const std::
   };
   if (o.jwks.empty()) {
     server::Keyset keyset = server::open_keyset(dir, context.now());
-    auto build = server::build_key_set(keyset.published_public_keys(), {}, false, 1);
+    auto build = server::build_key_set(keyset.public_keys(), {}, false, 1);
     report(build.skipped);
     return build.set;
   }

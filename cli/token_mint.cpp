@@ -61,7 +61,7 @@ Signer key_from_keyset(const TokenOptions& o, Context& context, const std::strin
   if (!chosen->key.is_private)
     throw base::Diagnostic(kWhat, "key \"" + chosen->key.kid + "\" is a public key: it cannot sign",
                            "choose a private key (swapi keys list), or --key FILE.pem");
-  return {chosen->key, keyset.published_public_keys()};
+  return {chosen->key, keyset.public_keys()};
 }
 
 nlohmann::json decoded(const std::string& token, bool header) {

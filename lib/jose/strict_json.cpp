@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_text.h"
 #include "jose/error.h"
 
 namespace swapi::jose {
@@ -48,13 +49,8 @@ nlohmann::json parse_strict_object(std::string_view text, std::string_view what)
                                      duplicate.name + "\" (RFC 7515 §5.2)");
   } catch (const nlohmann::json::exception& error) {
     // parse_error, and out_of_range 406 for a number beyond double range (1E400): every
-    // library error is this layer's malformed. Drop nlohmann's "[json.exception.x.nnn] "
-    // tag; keep its position and reason.
-    std::string_view reason = error.what();
-    if (std::size_t tag_end = reason.find("] "); reason.starts_with("[json.") && tag_end != reason.npos) {
-      reason.remove_prefix(tag_end + 2);
-    }
-    throw Error(Errc::malformed, std::string(what) + " is not valid JSON: " + std::string(reason));
+    // library error is this layer's malformed.
+    throw Error(Errc::malformed, std::string(what) + " is not valid JSON: " + base::json_error_reason(error));
   }
   if (!document.is_object()) {
     throw Error(Errc::malformed, std::string(what) + " is not a JSON object");

@@ -17,7 +17,8 @@ constexpr int kFormat = 1;
 
 std::optional<KeyStatus> parse_status(std::string_view name) {
   if (name == "active") return KeyStatus::active;
-  if (name == "retired") return KeyStatus::retired;
+  // "retired" is what swapi before 0.2 wrote for "previous".
+  if (name == "previous" || name == "retired") return KeyStatus::previous;
   if (name == "published") return KeyStatus::published;
   return std::nullopt;
 }
@@ -41,7 +42,7 @@ std::string why_cannot_sign(const jose::Jwk& key) {
 std::string_view status_name(KeyStatus status) noexcept {
   switch (status) {
     case KeyStatus::active: return "active";
-    case KeyStatus::retired: return "retired";
+    case KeyStatus::previous: return "previous";
     case KeyStatus::published: return "published";
   }
   return "published";
@@ -62,7 +63,7 @@ const StoredKey& Keyset::active() const {
   throw KeysetError(KeysetErrc::unknown_kid, "the keyset has no active key");
 }
 
-std::vector<jose::Jwk> Keyset::published_public_keys() const {
+std::vector<jose::Jwk> Keyset::public_keys() const {
   std::vector<jose::Jwk> result;
   for (const auto& stored : keys_)
     if (stored.key.type != jose::KeyType::oct) result.push_back(jose::public_part(stored.key));
@@ -93,7 +94,7 @@ void Keyset::activate(std::string_view kid) {
     throw KeysetError(KeysetErrc::cannot_sign, "key \"" + std::string(kid) + "\" cannot be the active key: " + why);
   if (target->status == KeyStatus::active) return;
   for (auto& stored : keys_)
-    if (stored.status == KeyStatus::active) stored.status = KeyStatus::retired;
+    if (stored.status == KeyStatus::active) stored.status = KeyStatus::previous;
   target->status = KeyStatus::active;
 }
 
@@ -139,7 +140,7 @@ Keyset Keyset::from_json(std::string_view text, const std::string& path) {
   try {
     // Our own 0600 file, never served as is: a public key (`keys import` of a public PEM) and
     // an HMAC secret (`keys gen --alg HS256`) live in it side by side. What is published and
-    // trusted from it is chosen later (published_public_keys()).
+    // trusted from it is chosen later (public_keys()).
     loaded = jose::parse_jwks(document, jose::JwksRole::private_keyset);
   } catch (const jose::Error& error) {
     corrupt(path, error.detail());
@@ -167,7 +168,7 @@ Keyset Keyset::from_json(std::string_view text, const std::string& path) {
         if (!entry->is_object()) corrupt(path, "swapi entry of key \"" + stored.key.kid + "\" is not an object");
         auto status = entry->find("status");
         auto parsed = status != entry->end() && status->is_string() ? parse_status(status->get<std::string>()) : std::nullopt;
-        if (!parsed) corrupt(path, "key \"" + stored.key.kid + "\" has no valid status (active, retired or published)");
+        if (!parsed) corrupt(path, "key \"" + stored.key.kid + "\" has no valid status (active, previous or published)");
         stored.status = *parsed;
         if (auto created = entry->find("created"); created != entry->end()) {
           if (!created->is_number_integer()) corrupt(path, "key \"" + stored.key.kid + "\" has a non-integer \"created\"");

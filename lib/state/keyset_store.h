@@ -12,8 +12,8 @@
 //               "keys": {"<kid>": {"status": "active", "created": 1767225600}, ...}}
 //   }
 // Status: exactly one "active" key (asymmetric, private, with an alg: it signs what
-// POST /oauth/token issues); "retired" keys were active before a rotation and stay published
-// so tokens they signed keep verifying until `keys retire` removes them; "published" keys were
+// POST /oauth/token issues); "previous" keys (Auth0's word) were active before a rotation and
+// stay published so tokens they signed keep verifying until `keys retire` removes them; "published" keys were
 // added by `keys gen`/`import` (verify, and the CLI may mint with them, but the issuer does not
 // sign with them). A key with no swapi entry counts as "published"; a plain JWKS without the
 // swapi member gets its first signing-capable key as the active one.
@@ -34,7 +34,7 @@
 
 namespace swapi::server {
 
-enum class KeyStatus { active, retired, published };
+enum class KeyStatus { active, previous, published };
 std::string_view status_name(KeyStatus status) noexcept;
 
 struct StoredKey {
@@ -72,16 +72,16 @@ class Keyset {
   const StoredKey& active() const;
 
   // What the issuer publishes at /.well-known/jwks.json: the public half of every asymmetric
-  // key. Secrets (oct keys) are never published.
-  std::vector<jose::Jwk> published_public_keys() const;
+  // key, whatever its status (active, previous, published). Secrets (oct keys) never are.
+  std::vector<jose::Jwk> public_keys() const;
 
   // Adds a key as "published" (or as the active one when the set is empty); a key without
   // kid gets its RFC 7638 thumbprint. Throws KeysetError(duplicate_kid).
   const StoredKey& add(jose::Jwk key, std::int64_t now);
-  // Makes kid the active key; the previous active key becomes "retired" (still published).
+  // Makes kid the active key; the active key becomes "previous" (still published).
   // Throws KeysetError(unknown_kid, cannot_sign).
   void activate(std::string_view kid);
-  // `keys rotate`: a fresh key of alg becomes active, the old one retired. Returns the new key.
+  // `keys rotate`: a fresh key of alg becomes active, the old one previous. Returns the new key.
   const StoredKey& rotate(jose::Alg alg, std::int64_t now, int rsa_bits = 2048);
   // `keys retire KID`: removes the key, so tokens it signed stop verifying. Throws
   // KeysetError(unknown_kid, retire_active).

@@ -5,55 +5,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "base/diagnostic.h"
+#include "base/posix_file.h"
 
 namespace swapi::server {
 
 namespace {
 
-std::string errno_text(int error) { return std::strerror(error); }
-
-std::atomic<StateFsyncFunction> fsync_function{&::fsync};
-
-int flush(int fd) { return fsync_function.load()(fd); }
-
 std::string octal_mode(mode_t mode) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
   return text;
-}
-
-// Closes a descriptor on every path out of a function.
-struct FdGuard {
-  int fd;
-  ~FdGuard() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-bool write_all(int fd, std::string_view content) {
-  while (!content.empty()) {
-    ssize_t written = ::write(fd, content.data(), content.size());
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    content.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
-
-std::string parent_dir(const std::string& path) {
-  auto parent = std::filesystem::path(path).parent_path().string();
-  return parent.empty() ? "." : parent;
 }
 
 }  // namespace
@@ -79,7 +47,7 @@ void ensure_state_dir(const std::string& dir) {
   for (const auto& component : std::filesystem::path(dir)) {
     partial /= component;
     if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
-      throw base::Diagnostic("state dir " + dir, "cannot create " + partial.string() + ": " + errno_text(errno),
+      throw base::Diagnostic("state dir " + dir, "cannot create " + partial.string() + ": " + base::system_reason(errno),
                          "pass --keys DIR or set SWAPI_HOME to a writable directory");
   }
   struct stat info {};
@@ -90,12 +58,12 @@ void ensure_state_dir(const std::string& dir) {
 StateDirLock::StateDirLock(const std::string& dir) {
   std::string path = state_file(dir, ".lock");
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw base::Diagnostic("state dir " + dir, "cannot open " + path + ": " + errno_text(errno));
+  if (fd_ < 0) throw base::Diagnostic("state dir " + dir, "cannot open " + path + ": " + base::system_reason(errno));
   while (::flock(fd_, LOCK_EX) != 0) {
     if (errno == EINTR) continue;
     int error = errno;
     ::close(fd_);
-    throw base::Diagnostic("state dir " + dir, "cannot lock " + path + ": " + errno_text(error));
+    throw base::Diagnostic("state dir " + dir, "cannot lock " + path + ": " + base::system_reason(error));
   }
 }
 
@@ -109,11 +77,11 @@ std::optional<std::string> read_private_file(const std::string& path, std::strin
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
-    throw base::Diagnostic(label, "cannot open: " + errno_text(errno));
+    throw base::Diagnostic(label, "cannot open: " + base::system_reason(errno));
   }
-  FdGuard guard{fd};
+  base::FileDescriptor guard(fd);
   struct stat info {};
-  if (::fstat(fd, &info) != 0) throw base::Diagnostic(label, "cannot stat: " + errno_text(errno));
+  if (::fstat(fd, &info) != 0) throw base::Diagnostic(label, "cannot stat: " + base::system_reason(errno));
   if (!S_ISREG(info.st_mode)) throw base::Diagnostic(label, "not a regular file");
   // Private keys and client secrets readable by others are as good as leaked; refuse them
   // the way ssh refuses an unprotected private key file.
@@ -121,67 +89,24 @@ std::optional<std::string> read_private_file(const std::string& path, std::strin
     throw base::Diagnostic(label, "permissions " + octal_mode(info.st_mode) + " are too open: it holds secrets",
                        "chmod 600 " + path);
   std::string content;
-  char buffer[8192];
-  for (;;) {
-    ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      throw base::Diagnostic(label, "cannot read: " + errno_text(errno));
-    }
-    if (got == 0) break;
-    content.append(buffer, static_cast<std::size_t>(got));
-  }
+  if (!base::read_all(fd, content)) throw base::Diagnostic(label, "cannot read: " + base::system_reason(errno));
   return content;
-}
-
-StateFsyncFunction replace_state_fsync_for_testing(StateFsyncFunction replacement) {
-  return fsync_function.exchange(replacement);
 }
 
 void write_private_file(const std::string& path, std::string_view content, std::string_view what,
                         const WarningSink& warn) {
   std::string label = std::string(what) + " " + path;
-  static std::atomic<unsigned> counter{0};
-  std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  // O_EXCL: never reuse (or follow a symlink planted at) a temp name; 0600 from creation.
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) throw base::Diagnostic(label, "cannot create " + temp + ": " + errno_text(errno));
-  bool ok = true;
-  int error = 0;
-  {
-    FdGuard guard{fd};
-    if (!write_all(fd, content) || flush(fd) != 0) {
-      ok = false;
-      error = errno;
-    }
-  }
-  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
-    ok = false;
-    error = errno;
-  }
-  if (!ok) {
-    ::unlink(temp.c_str());
-    throw base::Diagnostic(label, "cannot write: " + errno_text(error));
-  }
-  // Make the rename itself durable. Past the rename the write has happened: a failure here is
-  // reported, not thrown (the caller would otherwise believe the old file is still in place).
-  std::string dir = parent_dir(path);
   std::string doubt;
-  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) {
-    int open_error = errno;
-    doubt = "cannot open directory " + dir + ": " + errno_text(open_error);
-  } else {
-    FdGuard guard{dir_fd};
-    if (flush(dir_fd) != 0) {
-      int flush_error = errno;
-      doubt = "cannot flush directory " + dir + " to disk: " + errno_text(flush_error);
-    }
+  try {
+    doubt = base::replace_file_atomically(path, content, 0600);
+  } catch (const base::FileWriteError& error) {
+    throw base::Diagnostic(label, error.what());
   }
   if (!doubt.empty() && warn) warn(label + " was written, but it may not survive a power cut: " + doubt);
 }
 
 void record_defaults(const std::string& dir, const RecordedDefaults& defaults, const WarningSink& warn) {
+  StateDirLock lock(dir);  // two servers starting on one dir write serve.json through one temp name
   nlohmann::json document = {{"issuer", defaults.issuer}, {"audiences", defaults.audiences},
                              {"local_issuer", defaults.local_issuer()}};
   if (!defaults.jwks_uri.empty()) document["jwks_uri"] = defaults.jwks_uri;

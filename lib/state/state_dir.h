@@ -45,20 +45,13 @@ std::optional<std::string> read_private_file(const std::string& path, std::strin
 // drops the report (tests).
 using WarningSink = std::function<void(const std::string&)>;
 
-// Replaces path atomically with content: a temp file in the same dir created O_EXCL with mode
-// 0600 (never briefly readable by others), written, fsync'd, renamed over path, then the dir
-// fsync'd so the rename survives a crash. Readers see the old or the new file, never half.
-// Throws base::Diagnostic("<what> <path>", ...) when path is unchanged. The rename is the commit
-// point: after it the write has happened, so a failing directory flush is not an error (the
-// caller's in-memory state matches the file) but a warning on `warn` ("<what> <path> was
-// written, but it may not survive a power cut: cannot flush directory D: why").
+// Replaces path atomically and durably with content, mode 0600 from the moment it exists
+// (base::replace_file_atomically; the caller holds the StateDirLock). Throws
+// base::Diagnostic("<what> <path>", why) when path is unchanged. Past the rename the write has
+// happened, so a directory that cannot be flushed is reported on `warn`, not thrown ("<what>
+// <path> was written, but it may not survive a power cut: cannot flush directory D: why").
 void write_private_file(const std::string& path, std::string_view content, std::string_view what,
                         const WarningSink& warn = {});
-
-// Test seam: the fsync(2) write_private_file calls, for the temp file and for the directory;
-// returns the previous one. Not for use while writes run.
-using StateFsyncFunction = int (*)(int fd);
-StateFsyncFunction replace_state_fsync_for_testing(StateFsyncFunction replacement);
 
 // What the last `swapi serve` on a state dir used, so `token mint`, `call --scope` and
 // `check` agree with it without flags. Stored in <dir>/serve.json:

@@ -21,7 +21,7 @@ LocalIssuer open_local_issuer(const LocalIssuerInputs& inputs, std::int64_t now)
   issuer.state_dir = inputs.state_dir;
   server::Keyset keyset = server::open_keyset(issuer.state_dir, now);
   issuer.signing_key = keyset.active().key;
-  issuer.public_keys = keyset.published_public_keys();
+  issuer.public_keys = keyset.public_keys();
   IssuerDefaults defaults = issuer_defaults(issuer.state_dir);
   issuer.issuer = !inputs.issuer.empty() ? inputs.issuer : defaults.issuer;
   issuer.audience = !inputs.audience.empty() ? inputs.audience : defaults.audiences.front();

@@ -7,6 +7,7 @@
 
 #include "base/ascii.h"
 #include "base/diagnostic.h"
+#include "base/json_text.h"
 #include "server/auth/request_guard.h"  // is_guarded_path
 #include "state/client_registry.h"  // is_scope_token
 
@@ -130,10 +131,7 @@ void AuthPolicy::load_text(std::string_view json_text, std::string_view source_n
   try {
     document = nlohmann::json::parse(json_text);
   } catch (const nlohmann::json::exception& error) {  // parse_error, or out_of_range 406 for 1E400
-    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line 3, ..."
-    std::string what = error.what();
-    auto bracket = what.find("] ");
-    policy_error(source_name, "not valid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
+    policy_error(source_name, "not valid JSON: " + base::json_error_reason(error));
   }
   if (!document.is_object() || !document.contains("rules") || !document["rules"].is_array())
     policy_error(source_name, "the document must be an object with a \"rules\" array");

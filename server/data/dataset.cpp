@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "base/diagnostic.h"
+#include "base/json_text.h"
 #include "server/data/embedded_fixtures.h"
 #include "server/data/store.h"
 
@@ -15,15 +16,6 @@ namespace {
 
 constexpr const char* kWhat = "serve: --data";
 constexpr const char* kHint = "fix the file, or compare it with fixtures/swapi/ (see fixtures/README.md)";
-
-// nlohmann's messages start with "[json.exception.parse_error.101] "; users need the rest.
-std::string without_exception_id(std::string message) {
-  if (message.starts_with("[json.exception.")) {
-    auto end = message.find("] ");
-    if (end != std::string::npos) message.erase(0, end + 2);
-  }
-  return message;
-}
 
 void load_records(Store& store, const std::string& resource, const nlohmann::json& records, const std::string& name) {
   try {
@@ -39,10 +31,10 @@ nlohmann::json parse_dataset_file(std::string_view text, const std::string& name
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    throw base::Diagnostic(kWhat, name + ": " + without_exception_id(e.what()) + " (byte " + std::to_string(e.byte) + ")",
+    throw base::Diagnostic(kWhat, name + ": " + base::json_error_reason(e) + " (byte " + std::to_string(e.byte) + ")",
                        kHint);
   } catch (const nlohmann::json::exception& e) {  // out_of_range 406: a number beyond double range
-    throw base::Diagnostic(kWhat, name + ": " + without_exception_id(e.what()), kHint);
+    throw base::Diagnostic(kWhat, name + ": " + base::json_error_reason(e), kHint);
   }
 }
 

@@ -32,17 +32,12 @@ struct PersistError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Writes `state` to `path` atomically and durably (see above). Throws PersistError naming
+// Writes `state` to `path` atomically and durably (see above; base::replace_file_atomically,
+// whose fsync seam the tests use). Throws PersistError naming
 // the file and the system's reason when FILE is unchanged (FILE.tmp is then removed). Once
 // FILE holds the new state it returns: an empty string when the directory was flushed too,
 // else the sentence saying why the write may not survive a power cut.
 [[nodiscard]] std::string write_state_file(const std::string& path, const nlohmann::json& state);
-
-// Test seam: the fsync(2) the write path calls, for the temp file and for the directory.
-// Tests swap in a failing one to reach the paths a healthy disk never takes; returns the
-// previous function. Not for use while writes run.
-using FsyncFunction = int (*)(int fd);
-FsyncFunction replace_fsync_for_testing(FsyncFunction replacement);
 
 // The JSON in `path`, or nullopt when the file does not exist. Throws base::Diagnostic
 // ("serve: --persist", "<path>: ...") when it cannot be read or is not JSON (with the parse

@@ -80,18 +80,6 @@ SplicedText serialise(const ResourceSchema* schema, std::string_view resource, R
   return text;
 }
 
-// An integer id in 1..limit from a JSON value, or std::nullopt.
-std::optional<RecordId> positive_id(const nlohmann::json& value, RecordId limit) {
-  if (value.is_number_unsigned()) {
-    auto id = value.get<std::uint64_t>();
-    if (id >= 1 && id <= static_cast<std::uint64_t>(limit)) return static_cast<RecordId>(id);
-  } else if (value.is_number_integer()) {
-    auto id = value.get<std::int64_t>();
-    if (id >= 1 && id <= limit) return id;
-  }
-  return std::nullopt;
-}
-
 // The id a create asks for: 1..kMaxChosenId (store.h: the ids above are automatic ones only,
 // so that no choice of a client can use up the id space).
 RecordId chosen_id(const nlohmann::json& value) {

@@ -25,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/data/record_id.h"
+
 namespace swapi::server {
 
 // A JSON text with splice points where the request's base URL ("http://host:port", no
@@ -44,20 +46,6 @@ class SplicedText {
   std::vector<std::string> parts_{1};  // the base URL goes between consecutive parts
   std::size_t literal_size_ = 0;
 };
-
-// Record ids. The id space is split so that no client can exhaust it (DESIGN.md: ids are never
-// reused and never run out):
-//  - a client may choose an id (POST {"id": N}) from 1 to kMaxChosenId (2^31 - 1, what every
-//    id so far fitted in);
-//  - automatic ids continue above the highest id a collection has ever held, up to
-//    kMaxRecordId (2^53 - 1, the largest integer every JSON client, JavaScript's included,
-//    reads exactly: RFC 7493 §2.2).
-// So even after a client takes kMaxChosenId, 2^53 - 2^31 automatic ids remain: at a million
-// creates a second, 285 years of them. The high-water mark is part of the state (to_json's
-// "next_ids"), so a restart does not hand out a deleted highest id again.
-using RecordId = std::int64_t;
-inline constexpr RecordId kMaxChosenId = 2147483647;
-inline constexpr RecordId kMaxRecordId = (RecordId{1} << 53) - 1;
 
 struct Record {
   RecordId id = 0;

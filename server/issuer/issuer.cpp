@@ -105,7 +105,7 @@ struct KeysSnapshot {
 
   explicit KeysSnapshot(Keyset loaded)
       : keyset(std::make_shared<const Keyset>(std::move(loaded))),
-        public_keys(keyset->published_public_keys()),
+        public_keys(keyset->public_keys()),
         jwks_body(jose::to_jwks(public_keys, /*include_private=*/false).dump()) {}
 };
 

@@ -3,11 +3,15 @@
 // publishes its JWKS and OpenID discovery document and hands out client_credentials tokens
 // signed with the active key of the keyset in the state dir.
 //
-// Wiring (server.cpp, after bind() knows the base URL):
-//   LocalIssuer issuer(options, options.issuer.empty() ? base_url + "/" : options.issuer,
-//                      options.audiences);  // empty = {kDefaultAudience}
-//   issuer.register_routes(*http, scheme, host_and_port);
-//   // the guard trusts issuer.public_keys() (the local keyset) unless --jwks-uri/--jwks-file
+// Wiring (server.cpp, once bind() knows the base URL; effective_identity() picks the issuer
+// and audiences):
+//   if (runs_local_issuer(options)) {
+//     issuer = std::make_unique<LocalIssuer>(options, identity.issuer, identity.audiences, log);
+//     issuer->register_routes(http, scheme, host_and_port);
+//     // the guard trusts issuer->public_keys(); a KeysetReloader polls reload_if_changed()
+//   } else {
+//     register_foreign_issuer_routes(http, foreign_issuer_reason(options, identity.issuer), ...);
+//   }
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -86,7 +90,7 @@ class LocalIssuer {
   // The keyset in use now (a snapshot: `swapi keys` edits replace it, see reload_if_changed).
   std::shared_ptr<const Keyset> keyset() const;
 
-  // Every published key (active, retired and published ones), public parts only, never oct
+  // Every published key (active, previous and published ones), public parts only, never oct
   // (HMAC) keys. The resource server verifies against these by default.
   std::vector<jose::Jwk> public_keys() const;
 

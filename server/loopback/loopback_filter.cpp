@@ -1,3 +1,4 @@
+#include "base/json_text.h"
 #include "server/loopback/loopback_filter.h"
 
 #include <algorithm>
@@ -37,12 +38,6 @@ bool is_scalar(const json& value) { return value.is_string() || value.is_number(
 void require_depth(int depth) {
   if (depth > kMaxFilterDepth)
     throw FilterError("the filter nests deeper than " + std::to_string(kMaxFilterDepth) + " levels");
-}
-
-// nlohmann's messages start with "[json.exception.parse_error.101] "; the client needs the rest.
-std::string without_exception_prefix(const std::string& message) {
-  auto end = message.find("] ");
-  return end == std::string::npos ? message : message.substr(end + 2);
 }
 
 // A non-negative integer from JSON: a number, or a string of digits (the bracket form and
@@ -379,18 +374,12 @@ json parse_filter_text(std::string_view text, std::string_view name) {
   if (text.size() > kMaxFilterBytes)
     throw FilterError(std::string(name) + " is " + std::to_string(text.size()) + " bytes long, more than the " +
                       std::to_string(kMaxFilterBytes) + " allowed");
-  // The parser reports the container depth before it descends: refuse there, before the
-  // structure exists, so deep nesting costs nothing.
-  json::parser_callback_t limit_depth = [](int depth, json::parse_event_t event, json&) {
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        depth >= kMaxFilterDepth)
-      require_depth(depth + 1);
-    return true;
-  };
   try {
-    return json::parse(text.begin(), text.end(), limit_depth);
-  } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
-    throw FilterError(std::string(name) + " is not valid JSON: " + without_exception_prefix(error.what()));
+    return base::parse_json_within_depth(text, kMaxFilterDepth);
+  } catch (const json::exception& error) {
+    throw FilterError(std::string(name) + " is not valid JSON: " + base::json_error_reason(error));
+  } catch (const base::JsonTooDeep& error) {
+    throw FilterError(std::string("the filter ") + error.what());
   }
 }
 

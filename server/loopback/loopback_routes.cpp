@@ -25,13 +25,13 @@
 #include <optional>
 
 #include "base/ascii.h"
+#include "base/json_text.h"
 #include "server/data/persistence.h"
 #include "server/data/resource_schema.h"
 #include "server/data/store.h"
 #include "server/loopback/loopback_filter.h"
 #include "server/loopback/loopback_query.h"
 #include "server/options.h"
-#include "server/swapi/swapi_query.h"
 #include "server/web/api_path.h"
 #include "server/web/base_url.h"
 #include "server/web/json_response.h"
@@ -224,22 +224,13 @@ class LoopbackRoutes {
       return std::nullopt;
     }
     json body;
-    json::parser_callback_t limit_depth = [](int depth, json::parse_event_t event, json&) {
-      if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-          depth >= kMaxBodyDepth)
-        throw std::length_error("the request body nests deeper than " + std::to_string(kMaxBodyDepth) + " levels");
-      return true;
-    };
     try {
-      body = json::parse(request.body, limit_depth);
-    } catch (const json::exception& error) {  // parse_error, or out_of_range for 1e400
-      std::string message = error.what();
-      auto prefix_end = message.find("] ");
-      invalid_body(response, "the request body is not valid JSON: " +
-                                 (prefix_end == std::string::npos ? message : message.substr(prefix_end + 2)));
+      body = base::parse_json_within_depth(request.body, kMaxBodyDepth);
+    } catch (const json::exception& error) {
+      invalid_body(response, "the request body is not valid JSON: " + base::json_error_reason(error));
       return std::nullopt;
-    } catch (const std::length_error& error) {
-      invalid_body(response, error.what());
+    } catch (const base::JsonTooDeep& error) {
+      invalid_body(response, std::string("the request body ") + error.what());
       return std::nullopt;
     }
     if (!body.is_object()) {

@@ -8,19 +8,6 @@ namespace swapi::server {
 
 namespace {
 
-// Digits only, value 1..limit; leading zeros allowed ("007" is 7, as Django's int(pk)).
-std::optional<std::size_t> parse_positive(std::string_view text, std::size_t limit) {
-  if (text.empty()) return std::nullopt;
-  std::size_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::size_t>(c - '0');
-    if (value > limit) return std::nullopt;  // checked every digit, so it can never overflow
-  }
-  if (value == 0) return std::nullopt;
-  return value;
-}
-
 bool contains_lowered(std::string_view haystack, std::string_view lowered_needle) {
   if (lowered_needle.size() > haystack.size()) return false;
   auto found = std::search(haystack.begin(), haystack.end(), lowered_needle.begin(), lowered_needle.end(),
@@ -30,17 +17,13 @@ bool contains_lowered(std::string_view haystack, std::string_view lowered_needle
 
 }  // namespace
 
-std::optional<RecordId> parse_record_id(std::string_view text) {
-  auto value = parse_positive(text, static_cast<std::size_t>(kMaxRecordId));
-  if (!value) return std::nullopt;
-  return static_cast<RecordId>(*value);
-}
-
 std::size_t page_count(std::size_t count) { return count == 0 ? 1 : (count + kSwapiPageSize - 1) / kSwapiPageSize; }
 
 std::optional<std::size_t> parse_page(std::string_view text, std::size_t pages) {
   if (text == "last") return pages;
-  return parse_positive(text, pages);
+  auto page = parse_record_id(text);  // the same digits-only rule as an id
+  if (!page || static_cast<std::size_t>(*page) > pages) return std::nullopt;
+  return static_cast<std::size_t>(*page);
 }
 
 std::vector<std::string> search_terms(std::string_view search) {

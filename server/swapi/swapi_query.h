@@ -1,5 +1,5 @@
 #pragma once
-// The query side of the swapi.dev flavor, free of HTTP: parsing ids and ?page=, matching
+// The query side of the swapi.dev flavor, free of HTTP: parsing ?page=, matching
 // ?search= and building the paging links, the way swapi.dev (Django REST framework) does.
 #include <cstddef>
 #include <optional>
@@ -13,10 +13,6 @@
 namespace swapi::server {
 
 inline constexpr std::size_t kSwapiPageSize = 10;
-
-// A record id from a URL segment: ASCII digits only (no sign, no spaces), 1..kMaxRecordId.
-// Anything else (non-numeric, 0, 10^30) is std::nullopt: the caller answers 404.
-std::optional<RecordId> parse_record_id(std::string_view text);
 
 // The number of pages for `count` matches: at least 1, so an empty search result is page 1
 // of 1 (as DRF's allow_empty_first_page).

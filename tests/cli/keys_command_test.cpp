@@ -58,7 +58,7 @@ TEST_CASE("keys gen --kid --bits --activate; --bits on a non-RSA alg is a usage 
   REQUIRE_MESSAGE(result.exit_code == 0, result.err);
   CHECK(result.out == "mine\n");
   auto keys = home.list();
-  CHECK(keys[0]["status"] == "retired");
+  CHECK(keys[0]["status"] == "previous");
   CHECK(keys[1]["kid"] == "mine");
   CHECK(keys[1]["key"] == "RSA-3072");
   CHECK(keys[1]["status"] == "active");
@@ -100,7 +100,7 @@ TEST_CASE("keys rotate makes a new key active (same alg unless --alg), retire re
   CHECK(rotated.err == "swapi keys: " + second + " is now the active key; " + first +
                            " stays published until `swapi keys retire " + first + "`\n");
   auto keys = home.list();
-  CHECK(keys[0]["status"] == "retired");
+  CHECK(keys[0]["status"] == "previous");
   CHECK(keys[1]["alg"] == "RS256");
   CHECK(keys[1]["status"] == "active");
   std::string third = line(home.run({"keys", "rotate", "--alg", "EdDSA"}).out);

@@ -119,7 +119,7 @@ TEST_CASE("check: --junit writes well-formed JUnit with one testcase per case; -
 TEST_CASE("check: a failing run's JUnit and TAP name the wrong cases, expected and got") {
   TempDir home;
   auto keyset = server::open_keyset(home.path().string(), unix_now());
-  FlawedResourceServer target({keyset.published_public_keys(), "https://issuer.flawed.test/", std::string(kTestAudience),
+  FlawedResourceServer target({keyset.public_keys(), "https://issuer.flawed.test/", std::string(kTestAudience),
                                "read:films", Flaw::trusts_embedded_jwk});
   auto r = run_swapi({"check", target.url(), "--iss", "https://issuer.flawed.test/", "--tap", "--junit",
                       home.file("check.xml")},

@@ -30,7 +30,7 @@ struct Outcome {
 Outcome check_against(Flaw flaw) {
   TempDir home;
   auto keyset = server::open_keyset(home.path().string(), unix_now());
-  FlawedResourceServer target({keyset.published_public_keys(), kFlawedIssuer, std::string(kTestAudience), "read:films", flaw});
+  FlawedResourceServer target({keyset.public_keys(), kFlawedIssuer, std::string(kTestAudience), "read:films", flaw});
   auto r = run_swapi({"check", target.url(), "--iss", kFlawedIssuer, "--aud", std::string(kTestAudience), "--json"},
                      {{"SWAPI_HOME", home.path().string()}});
   INFO("stderr: " << r.err);

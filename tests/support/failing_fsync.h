@@ -1,16 +1,18 @@
 #pragma once
-// Test support: a disk that fails to flush, through the fsync seams of the write paths
-// (server/data/persistence.h replace_fsync_for_testing, state/state_dir.h
-// replace_state_fsync_for_testing), so a test reaches the error paths a healthy disk never
-// takes. No LD_PRELOAD: the code under test calls the seam.
+// Test support: a disk that fails to flush, through the fsync seam of the one write path
+// (base/posix_file.h replace_fsync_for_testing, used by the state dir and --persist), so a
+// test reaches the error paths a healthy disk never takes. No LD_PRELOAD: the code under test
+// calls the seam.
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "base/posix_file.h"
+
 namespace swapi::test {
 
-using FsyncFunction = int (*)(int fd);
+using base::FsyncFunction;
 
 // fsync(2) that fails with EIO for descriptors of one file type (S_IFDIR, S_IFREG).
 template <mode_t kType>
@@ -25,17 +27,15 @@ int fsync_failing_for(int fd) {
 inline constexpr FsyncFunction fsync_failing_on_directories = &fsync_failing_for<S_IFDIR>;
 inline constexpr FsyncFunction fsync_failing_on_files = &fsync_failing_for<S_IFREG>;
 
-// Installs `failing` through a seam's replace function for one scope, then puts back what was.
+// Installs `failing` as the fsync for one scope, then puts back what was.
 class FailingFsync {
  public:
-  FailingFsync(FsyncFunction (*replace)(FsyncFunction), FsyncFunction failing)
-      : replace_(replace), previous_(replace(failing)) {}
-  ~FailingFsync() { replace_(previous_); }
+  explicit FailingFsync(FsyncFunction failing) : previous_(base::replace_fsync_for_testing(failing)) {}
+  ~FailingFsync() { base::replace_fsync_for_testing(previous_); }
   FailingFsync(const FailingFsync&) = delete;
   FailingFsync& operator=(const FailingFsync&) = delete;
 
  private:
-  FsyncFunction (*replace_)(FsyncFunction);
   FsyncFunction previous_;
 };
 

@@ -206,7 +206,12 @@ TEST_CASE("status metadata must name exactly one active key able to sign") {
   auto unknown_status = document;
   unknown_status["swapi"]["keys"][es_kid]["status"] = "primary";
   error = startup_error_of([&] { Keyset::from_json(unknown_status.dump(), path); });
-  CHECK(error.why == "corrupt: key \"" + es_kid + "\" has no valid status (active, retired or published)");
+  CHECK(error.why == "corrupt: key \"" + es_kid + "\" has no valid status (active, previous or published)");
+
+  auto legacy = document;  // what swapi before the "previous" status wrote for a rotated-out key
+  legacy["swapi"]["keys"][es_kid]["status"] = "retired";
+  CHECK(Keyset::from_json(legacy.dump(), path).find(es_kid)->status == KeyStatus::previous);
+  CHECK(Keyset::from_json(legacy.dump(), path).to_json()["swapi"]["keys"][es_kid]["status"] == "previous");
 
   auto newer = document;
   newer["swapi"]["format"] = 2;
@@ -224,7 +229,7 @@ TEST_CASE("a plain private JWKS (no swapi member) makes its first signing key ac
   CHECK(keyset.active().key.kid == source.keys()[0].key.kid);
 }
 
-TEST_CASE("rotate makes a new active key and keeps the old one published as retired") {
+TEST_CASE("rotate makes a new active key and keeps the old one published as previous") {
   TempDir temp;
   std::string dir = temp.path().string();
   std::string old_kid = open_keyset(dir, kNow).active().key.kid;
@@ -239,8 +244,8 @@ TEST_CASE("rotate makes a new active key and keeps the old one published as reti
   CHECK(stored->active().key.alg == jose::Alg::ES256);
   CHECK(stored->active().created == kNow + 10);
   REQUIRE(stored->find(old_kid));
-  CHECK(stored->find(old_kid)->status == KeyStatus::retired);
-  auto published = stored->published_public_keys();
+  CHECK(stored->find(old_kid)->status == KeyStatus::previous);
+  auto published = stored->public_keys();
   REQUIRE(published.size() == 2);
   for (const auto& key : published) CHECK_FALSE(key.is_private);
 
@@ -278,7 +283,7 @@ TEST_CASE("gen adds published keys of any alg; secrets are never published; kids
   }
   CHECK(keyset.active().key.kid == active);
   CHECK(keyset.keys().size() == 4);
-  auto published = keyset.published_public_keys();
+  auto published = keyset.public_keys();
   CHECK(published.size() == 3);
   for (const auto& key : published) CHECK(key.type != jose::KeyType::oct);
 
@@ -300,7 +305,7 @@ TEST_CASE("gen adds published keys of any alg; secrets are never published; kids
   }
 }
 
-TEST_CASE("activate refuses keys that cannot sign and retires the previous active key") {
+TEST_CASE("activate refuses keys that cannot sign and makes the old active key previous") {
   Keyset keyset = Keyset::generate(kNow);
   std::string first = keyset.active().key.kid;
   std::string hmac = keyset.add(jose::generate_key(jose::Alg::HS512), kNow).key.kid;
@@ -315,7 +320,7 @@ TEST_CASE("activate refuses keys that cannot sign and retires the previous activ
   std::string es = keyset.add(jose::generate_key(jose::Alg::ES512), kNow).key.kid;
   keyset.activate(es);
   CHECK(keyset.active().key.kid == es);
-  CHECK(keyset.find(first)->status == KeyStatus::retired);
+  CHECK(keyset.find(first)->status == KeyStatus::previous);
 }
 
 TEST_CASE("every keyset mutation saves a file that loads back as the same keyset") {
@@ -370,7 +375,7 @@ TEST_CASE("every keyset mutation saves a file that loads back as the same keyset
   }
   CHECK(has_secret);
   CHECK(has_public);
-  auto published = jose::to_jwks(final_set.published_public_keys(), false);
+  auto published = jose::to_jwks(final_set.public_keys(), false);
   for (const auto& key : published["keys"]) {
     CHECK(key["kty"] != "oct");
     for (const char* member : {"d", "p", "q", "dp", "dq", "qi", "k", "oth"}) CHECK_FALSE(key.contains(member));

@@ -22,13 +22,13 @@ TEST_CASE("state write: a file that cannot be flushed is refused and the old one
   TempDir temp;
   std::string path = temp.file("clients.json");
   write_private_file(path, "old", "clients");
-  FailingFsync failing(&replace_state_fsync_for_testing, fsync_failing_on_files);
+  FailingFsync failing(fsync_failing_on_files);
   try {
     write_private_file(path, "new", "clients");
     FAIL("expected swapi::base::Diagnostic");
   } catch (const swapi::base::Diagnostic& error) {
     CHECK(error.what_failed == "clients " + path);
-    CHECK(error.why == "cannot write: Input/output error");
+    CHECK(error.why == "cannot flush " + path + ".tmp to disk: Input/output error");
   }
   CHECK(read_file(path) == "old");
   CHECK(std::distance(std::filesystem::directory_iterator(temp.path()), std::filesystem::directory_iterator()) == 1);
@@ -41,7 +41,7 @@ TEST_CASE("state write: a directory that cannot be flushed after the rename is a
   WarningSink warn = [&warnings](const std::string& line) { warnings.push_back(line); };
   std::string kid;
   {
-    FailingFsync failing(&replace_state_fsync_for_testing, fsync_failing_on_directories);
+    FailingFsync failing(fsync_failing_on_directories);
     // Before: the failure was ignored without a word.
     kid = open_keyset(dir, 0, warn).active().key.kid;
   }

@@ -14,7 +14,6 @@ using swapi::server::attach_persistence;
 using swapi::server::PersistError;
 using swapi::server::PersistLock;
 using swapi::server::read_state_file;
-using swapi::server::replace_fsync_for_testing;
 using swapi::base::Diagnostic;
 using swapi::server::Store;
 using swapi::server::write_state_file;
@@ -143,7 +142,7 @@ TEST_CASE("persistence: corrupt files are start-up errors naming the file and th
   auto state = small_state();
   state["people"][1]["id"] = "four";
   CHECK(attach_error(state.dump()) == "people: record at index 1: \"id\" must be a positive integer, not \"four\"");
-  CHECK(attach_error(std::string(100, '[') + std::string(100, ']')) == "nested deeper than 64 levels");
+  CHECK(attach_error(std::string(100, '[') + std::string(100, ']')) == "nests deeper than 64 levels");
 }
 
 TEST_CASE("persistence: a directory is not a persist file") {
@@ -187,7 +186,7 @@ TEST_CASE("persistence: a temp file that cannot be flushed is refused and change
   Store store;
   store.load_json(small_state());
   auto lock = attach_persistence(store, path, {});
-  FailingFsync failing(&replace_fsync_for_testing, fsync_failing_on_files);
+  FailingFsync failing(fsync_failing_on_files);
   CHECK_THROWS_WITH_AS(store.create("people", json{{"name", "Han Solo"}}),
                        ("cannot flush " + path + ".tmp to disk: Input/output error").c_str(), PersistError);
   CHECK(store.snapshot("people")->records.size() == 2);
@@ -203,7 +202,7 @@ TEST_CASE("persistence: a directory that cannot be flushed after the rename publ
   std::vector<std::string> logged;
   auto lock = attach_persistence(store, path, [&logged](const std::string& line) { logged.push_back(line); });
   {
-    FailingFsync failing(&replace_fsync_for_testing, fsync_failing_on_directories);
+    FailingFsync failing(fsync_failing_on_directories);
     // Before: PersistError ("nothing changed", a 503), though the file already held Han: a
     // retried POST then created him twice.
     auto created = store.create("people", json{{"name", "Han Solo"}});

@@ -79,7 +79,7 @@ TEST_CASE("loopback durability: a directory flush failing after the rename answe
   auto file = dir.file("state.json");
   LoopbackServer server(file);
   auto created = [&] {
-    FailingFsync failing(&swapi::server::replace_fsync_for_testing, swapi::test::fsync_failing_on_directories);
+    FailingFsync failing(swapi::test::fsync_failing_on_directories);
     return server.client().Post("/api/people", R"({"name":"Rey"})", "application/json");
   }();
   // Before: 503 PERSIST_FAILED "nothing changed" while the file held Rey, so a client retried
@@ -100,7 +100,7 @@ TEST_CASE("loopback durability: a temp file that cannot be flushed is a 503 that
   auto file = dir.file("state.json");
   LoopbackServer server(file);
   auto refused = [&] {
-    FailingFsync failing(&swapi::server::replace_fsync_for_testing, swapi::test::fsync_failing_on_files);
+    FailingFsync failing(swapi::test::fsync_failing_on_files);
     return server.client().Post("/api/people", R"({"name":"Rey"})", "application/json");
   }();
   REQUIRE(refused);
