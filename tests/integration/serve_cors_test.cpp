@@ -44,7 +44,7 @@ void check_no_cors(const httplib::Result& res) {
 
 }  // namespace
 
-TEST_CASE("cors: a preflight without a token is 204 with the allowed methods and headers, before the guard") {
+TEST_CASE("cors: a preflight without a token is 204 with the allowed methods and headers before the guard") {
   ServerProcess server({"--cors", kFront});
   auto res = options(server, "/api/films/1/", preflight_headers(kFront, "GET", "authorization,content-type"));
   REQUIRE(res);
@@ -74,7 +74,7 @@ TEST_CASE("cors: a refused preflight is 403 with the reason in JSON and no Acces
   check_no_cors(header);
 }
 
-TEST_CASE("cors: off by default: no Access-Control header anywhere, and a preflight says how to turn it on") {
+TEST_CASE("cors: off by default: no Access-Control header anywhere and a preflight says how to turn it on") {
   ServerProcess server({"--flavor", "loopback"});
   auto preflight = options(server, "/api/films/1", preflight_headers(kFront));
   REQUIRE(preflight);
@@ -89,7 +89,7 @@ TEST_CASE("cors: off by default: no Access-Control header anywhere, and a prefli
   check_no_cors(server.client().Get("/.well-known/jwks.json", {{"Origin", kFront}}));
 }
 
-TEST_CASE("cors: 200, 401 and 403 to an allowed origin all carry the headers and expose WWW-Authenticate") {
+TEST_CASE("cors: 200 401 and 403 to an allowed origin all carry the headers and expose WWW-Authenticate") {
   ServerProcess server({"--cors", kFront, "--cors", "http://127.0.0.1:5173"});
   httplib::Headers origin = {{"Origin", kFront}};
 
@@ -116,7 +116,7 @@ TEST_CASE("cors: 200, 401 and 403 to an allowed origin all carry the headers and
   check_cors_for(server.client().Get("/api/films/999/", {{"Origin", kFront}, {"Authorization", "Bearer " + films}}), kFront);
 }
 
-TEST_CASE("cors: the issuer's routes and the public ones carry the headers too; the explorer page never") {
+TEST_CASE("cors: the issuer's routes and the public ones carry the headers too - the explorer page never") {
   ServerProcess server({"--cors", kFront});
   httplib::Headers origin = {{"Origin", kFront}};
   check_cors_for(server.client().Get("/.well-known/jwks.json", origin), kFront);
@@ -131,7 +131,7 @@ TEST_CASE("cors: the issuer's routes and the public ones carry the headers too; 
   check_no_cors(server.client().Get("/explorer/explorer.js", origin));
 }
 
-TEST_CASE("cors: another origin gets no Access-Control header, but Vary: Origin for caches") {
+TEST_CASE("cors: another origin gets no Access-Control header but Vary: Origin for caches") {
   ServerProcess server({"--cors", kFront});
   auto res = server.client().Get("/api/films/1/", {{"Origin", "http://localhost:3001"}});
   CHECK(res->status == 401);

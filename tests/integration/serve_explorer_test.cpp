@@ -33,7 +33,7 @@ httplib::Headers accept(const std::string& value) { return {{"Accept", value}}; 
 
 }  // namespace
 
-TEST_CASE("explorer: GET /explorer/ is the page, public, with a strict CSP and never cached") {
+TEST_CASE("explorer: GET /explorer/ is the page public with a strict CSP and never cached") {
   ServerProcess server;
   auto res = server.client().Get("/explorer/");
   REQUIRE(res);
@@ -52,7 +52,7 @@ TEST_CASE("explorer: GET /explorer/ is the page, public, with a strict CSP and n
   CHECK(res->body.find("https://") == std::string::npos);
 }
 
-TEST_CASE("explorer: its script and stylesheet have their types, the CSP, an ETag and 304") {
+TEST_CASE("explorer: its script and stylesheet have their types the CSP an ETag and 304") {
   ServerProcess server;
   auto client = server.client();
   for (auto [path, type] : {std::pair{"/explorer/explorer.js", "text/javascript; charset=utf-8"},
@@ -80,7 +80,7 @@ TEST_CASE("explorer: its script and stylesheet have their types, the CSP, an ETa
   CHECK(client.Get("/explorer/index.html")->status == 404);
 }
 
-TEST_CASE("explorer: / redirects a browser to /explorer/; curl and API clients still get a JSON 404") {
+TEST_CASE("explorer: / redirects a browser to /explorer/ - curl and API clients still get a JSON 404") {
   ServerProcess server;
   auto client = server.client();
   auto browser = client.Get("/", accept("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
@@ -141,7 +141,7 @@ TEST_CASE("explorer: a request naming another host gets no secret (a DNS-rebindi
   }
 }
 
-TEST_CASE("explorer: trusting another issuer's keys, there is no client to prefill") {
+TEST_CASE("explorer: trusting another issuer's keys there is no client to prefill") {
   AuthServer foreign;  // --jwks-file: the local issuer is off
   auto res = foreign.get("/explorer/");
   REQUIRE(res);

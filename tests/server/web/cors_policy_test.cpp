@@ -122,7 +122,7 @@ TEST_CASE("cors: a refused preflight is 403 with the reason and no CORS header")
   CHECK_FALSE(off.response.has_header("Vary"));
 }
 
-TEST_CASE("cors: answers to an allowed origin expose WWW-Authenticate; others get only Vary") {
+TEST_CASE("cors: answers to an allowed origin expose WWW-Authenticate - others get only Vary") {
   CorsPolicy policy({"http://localhost:3000"});
   httplib::Response allowed;
   allowed.status = 401;

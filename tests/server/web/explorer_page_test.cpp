@@ -42,14 +42,14 @@ httplib::Request accepting(std::string accept) {
 
 }  // namespace
 
-TEST_CASE("explorer: requests from this machine, naming it, are local") {
+TEST_CASE("explorer: requests from this machine naming it are local") {
   CHECK(is_local_request(from("127.0.0.1", "127.0.0.1:8080")));
   CHECK(is_local_request(from("127.0.0.2", "localhost:8080")));
   CHECK(is_local_request(from("::1", "[::1]:8080")));
   CHECK(is_local_request(from("::ffff:127.0.0.1", "localhost")));
 }
 
-TEST_CASE("explorer: another peer, or a Host that names another machine (DNS rebinding), is not local") {
+TEST_CASE("explorer: another peer or a Host that names another machine (DNS rebinding) is not local") {
   CHECK_FALSE(is_local_request(from("192.0.2.10", "127.0.0.1:8080")));
   CHECK_FALSE(is_local_request(from("::ffff:192.0.2.10", "127.0.0.1:8080")));
   CHECK_FALSE(is_local_request(from("2001:db8::1", "[::1]:8080")));
@@ -85,7 +85,7 @@ TEST_CASE("explorer: prefilled values are HTML-escaped and never expanded again"
   CHECK(page.find("value=\"a&quot;b\"") != std::string::npos);
 }
 
-TEST_CASE("explorer: a browser's navigation accepts text/html; curl and API clients do not") {
+TEST_CASE("explorer: a browser's navigation accepts text/html - curl and API clients do not") {
   CHECK(accepts_html(accepting("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")));
   CHECK(accepts_html(accepting("TEXT/HTML;q=0.5")));
   CHECK_FALSE(accepts_html(accepting("*/*")));
