@@ -31,6 +31,7 @@ serve: configure
 	@$(BUILD_DIR)/swapi serve $(ARGS)
 
 test: build
+	@SWAPI_SETUP_BROWSER=1 scripts/setup
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
 
 release: setup

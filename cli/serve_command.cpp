@@ -5,11 +5,13 @@
 #include <pthread.h>
 #include <thread>
 
+#include "base/diagnostic.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/usage.h"
 #include "server/server.h"
+#include "server/web/cors.h"
 
 namespace swapi::cli {
 
@@ -40,6 +42,9 @@ void add_options(CLI::App& cmd, server::ServeOptions& o, std::string& token_ttl)
       ->check(whole_number_in(1, 3600));
   cmd.add_option("--log-format", o.log_format, "Access log format on stderr: text or json")
       ->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd.add_option("--cors", o.cors_origins, "Let web pages from ORIGIN (e.g. http://localhost:3000) call this "
+                 "server, repeatable; '*' lets any origin (bearer tokens only: no cookies are ever allowed). "
+                 "Off by default")->type_name("ORIGIN");
 
   auto* auth = "Authentication";
   cmd.add_flag("--no-auth", o.no_auth, "Turn authentication off: every route is open")->group(auth);
@@ -164,6 +169,7 @@ int run_serve(const server::ServeOptions& options, Context& context) {
       << "  auth: " << server.auth_summary() << "\n"
       << token_lines(server, options)
       << (options.admin ? "  admin: scenario control on: swapi fault, swapi stats (loopback clients, swapi:admin token)\n" : "")
+      << "  explorer: " << server.base_url() << "/explorer/ (in a browser)\n"
       << "  stop: Ctrl-C\n"
       << std::flush;
   server.write_ready_file();
@@ -180,6 +186,11 @@ Action setup_serve(CLI::App& app, Context& context) {
   add_options(*cmd, *options, *token_ttl);
   return [options, token_ttl, &context] {
     check_combinations(*options, *token_ttl);
+    try {  // a malformed --cors origin is a usage error, found before anything starts
+      server::CorsPolicy check(options->cors_origins);
+    } catch (const base::Diagnostic& e) {
+      throw UsageError(e.what_failed, e.why, e.hint);
+    }
     options->env_swapi_home = context.getenv("SWAPI_HOME");
     options->env_xdg_state_home = context.getenv("XDG_STATE_HOME");
     options->env_home = context.getenv("HOME");

@@ -19,6 +19,7 @@ struct ServeOptions {
   int request_timeout = 0;         // seconds for a whole request to arrive; 0 = default
   int idle_timeout = 0;            // seconds an idle keep-alive connection is kept; 0 = default
   std::string log_format = "text"; // "text" | "json"
+  std::vector<std::string> cors_origins;  // --cors: origins whose pages may call us; "*" = any
 
   // Data
   std::string flavor = "swapi";    // "swapi" | "loopback"

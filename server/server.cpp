@@ -35,6 +35,8 @@
 #include "server/web/base_url.h"
 #include "server/web/body_framing.h"
 #include "server/web/connection_front.h"
+#include "server/web/cors.h"
+#include "server/web/explorer.h"
 #include "server/web/flavor_context.h"
 #include "server/web/header_fields.h"
 #include "server/web/json_response.h"
@@ -120,6 +122,7 @@ struct Server::Impl {
   std::unique_ptr<LocalIssuer> issuer;  // declared before http: outlives the routes using it
   std::unique_ptr<FrontServer> http;
   std::unique_ptr<RequestGuard> guard;
+  CorsPolicy cors;  // --cors: preflights before the guard, headers on every answer
   const AuthGuard* auth = nullptr;  // the guard, for the banner; null with --no-auth
   std::shared_ptr<LocalKeySource> local_keys;  // what the guard trusts, when it is the local keyset
   std::string scheme;
@@ -134,7 +137,7 @@ struct Server::Impl {
   std::atomic<bool> run_ended{false};
 
   Impl(ServeOptions opts, std::ostream& log_stream)
-      : options(std::move(opts)), log(log_stream, options.log_format == "json") {}
+      : options(std::move(opts)), log(log_stream, options.log_format == "json"), cors(options.cors_origins) {}
 
   void configure_http();
   void register_public_routes();
@@ -175,6 +178,10 @@ bool Server::Impl::admit(const httplib::Request& request, httplib::Response& res
     close_after_sending(request, response);
     return false;
   }
+  auto error = [this, &request](httplib::Response& answer, int status, std::string_view why) {
+    set_error(request, answer, status, why);
+  };
+  if (cors.answer_preflight(request, response, error)) return false;
   // Scenario control's faults, before the guard: they stand for the issuer or the API
   // misbehaving, whatever the token. Applied once per request (not for Expect: 100-continue).
   if (apply_faults && admin && admin->intercept(request, response)) {
@@ -252,9 +259,14 @@ void Server::Impl::configure_http() {
     return httplib::Server::HandlerResponse::Handled;
   }));
 
-  // A response that closes the connection says so once: cpp-httplib adds its own
-  // "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
+  // Runs on every answer, the routes', the guard's and cpp-httplib's own errors alike, just
+  // before its headers are written: the CORS headers (web/cors.h); no Content-Length on a 304
+  // (RFC 9110 §8.6: it may only state the 200's, and cpp-httplib adds "0" to every empty
+  // answer); and a response that closes the connection says so once: cpp-httplib adds its
+  // own "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
   http->set_post_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+    cors.decorate(request, response);
+    if (response.status == 304) response.headers.erase("Content-Length");
     // Counted before the response is written, so a client holding its answer finds it counted.
     if (admin) admin->record(request, response, peek_decision());
     auto [first, last] = response.headers.equal_range("Connection");
@@ -278,6 +290,12 @@ void Server::Impl::register_public_routes() {
     if (issuer) scopes = issuer->clients().all_scopes();
     response.set_content(openapi_document(options, *store, base, issuer ? &scopes : nullptr).dump(2), "application/json");
   });
+  // The issuer exists only later in bind(); the page asks for the default client per request.
+  register_explorer_routes(*http, {[this]() -> std::optional<ClientCredentials> {
+    const Client* client = issuer ? issuer->clients().find(kDefaultClientId) : nullptr;
+    if (!client) return std::nullopt;
+    return ClientCredentials{client->id, client->secret};
+  }});
 }
 
 Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique<Impl>(std::move(options), log)) {
