@@ -440,9 +440,9 @@ void Server::Impl::start_admin(const std::function<void(const std::string&)>& si
   }
   if (!http::is_loopback_host(options.host))
     sink("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");
-  // A delayed request holds its worker (server/admin/request_delay.h): at most half the pool
-  // waits at once, so delays never take every worker.
-  int threads = options.threads > 0 ? options.threads : kDefaultThreads;
+  // A delayed request holds its worker (server/admin/request_delay.h): at most half the pool's
+  // bound waits at once, so delays never take every worker.
+  int threads = options.max_threads > 0 ? options.max_threads : kDefaultMaxThreads;
   auto delay = std::make_unique<WorkerSleepDelay>(static_cast<std::size_t>(std::max(1, threads / 2)));
   admin = std::make_unique<ScenarioControl>(std::move(hooks), system_unix_time, FaultClock{}, std::move(delay));
 }
