@@ -55,10 +55,10 @@ constexpr Subcommand kSubcommands[] = {
     {"token", &setup_token},
     {"call", &setup_call},
     {"check", &setup_check},
-    {"completion", &setup_completion},
-    {"help", &setup_help},
     {"fault", &setup_fault},
     {"stats", &setup_stats},
+    {"completion", &setup_completion},
+    {"help", &setup_help},
 };
 
 }  // namespace

@@ -19,8 +19,8 @@ foreach(line IN LISTS lines)
   string(REPLACE "<semicolon>" "," name "${line}")
   string(REPLACE "<semicolon>" "?" filter "${line}")
   string(REPLACE "," "?" filter "${filter}")
-  string(APPEND script "add_test([==[${TEST_PREFIX}${name}]==] [==[${TEST_EXECUTABLE}]==] [==[--test-case=${filter}]==])\n")
-  string(APPEND script "set_tests_properties([==[${TEST_PREFIX}${name}]==] PROPERTIES TIMEOUT ${TEST_TIMEOUT} "
+  string(APPEND script "add_test([==[${TEST_PREFIX}: ${name}]==] [==[${TEST_EXECUTABLE}]==] [==[--test-case=${filter}]==])\n")
+  string(APPEND script "set_tests_properties([==[${TEST_PREFIX}: ${name}]==] PROPERTIES TIMEOUT ${TEST_TIMEOUT} "
                        "WORKING_DIRECTORY [==[${TEST_WORKING_DIR}]==])\n")
 endforeach()
 file(WRITE "${CTEST_FILE}" "${script}")

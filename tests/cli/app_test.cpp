@@ -75,7 +75,7 @@ TEST_CASE("a bare swapi is a usage error: exit 2, a short usage on stderr, nothi
   auto r = run_cli({});
   CHECK(r.code == 2);
   CHECK(r.out.empty());
-  CHECK(r.err == "swapi: usage: 'swapi' needs a command: serve, keys, token, call, check, completion, help\n"
+  CHECK(r.err == "swapi: usage: 'swapi' needs a command: serve, keys, token, call, check, fault, stats, completion, help\n"
                  "  hint: run 'swapi --help' for what each does\n");
 }
 

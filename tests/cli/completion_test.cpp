@@ -46,7 +46,7 @@ std::string complete(const std::vector<std::string>& words) {
 TEST_CASE("completion bash: a script bash accepts, naming every command") {
   std::string script = completion_script();
   CHECK(script.find("complete -F _swapi swapi\n") != std::string::npos);
-  CHECK(complete({"swapi", ""}) == "serve keys token call check completion help");
+  CHECK(complete({"swapi", ""}) == "serve keys token call check fault stats completion help");
   CHECK(complete({"swapi", "to"}) == "token");
   CHECK(complete({"swapi", "keys", "r"}) == "rotate retire");
 }

@@ -12,6 +12,7 @@
 
 #include "server/data/dataset.h"
 #include "server/data/store.h"
+#include "server/loopback/filter_params.h"
 #include "server/loopback/loopback_filter.h"
 #include "server/loopback/loopback_query.h"
 #include "tests/fuzz/fuzz_input.h"
