@@ -7,6 +7,7 @@
 
 #include "base/ascii.h"
 #include "base/diagnostic.h"
+#include "server/web/explorer.h"
 
 namespace swapi::server {
 
@@ -23,15 +24,13 @@ constexpr std::string_view kExposedHeaders = "WWW-Authenticate";
 // How long a browser may reuse a preflight answer; Chromium caps it at 2 h, Firefox at 24 h.
 constexpr std::string_view kPreflightMaxAge = "600";
 
-constexpr std::string_view kExplorerPrefix = "/explorer";
-
 bool is_host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
 // "[::1]" or a host name / IPv4 address, already lower-cased.
 bool valid_host(std::string_view host) {
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+  if (host.size() >= 3 && host.front() == '[' && host.back() == ']') {
     return std::all_of(host.begin() + 1, host.end() - 1, [](char c) {
       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
     });
@@ -114,6 +113,10 @@ bool CorsPolicy::allows(std::string_view origin) const {
 
 std::string CorsPolicy::preflight_refusal(const httplib::Request& request) const {
   std::string origin = request.get_header_value("Origin");
+  // Before "off" or "not allowed": whatever --cors says, the explorer is never shared.
+  if (is_explorer_path(request.path))
+    return "the explorer is for this server's own origin: its answers are never shared with another (they may hold "
+           "the default client's secret)";
   if (!enabled()) return "cross-origin requests are off: start swapi serve with --cors " + origin;
   if (!allows(origin)) return "origin " + origin + " may not call this server: it is not one of its --cors origins";
   std::string method = request.get_header_value("Access-Control-Request-Method");
@@ -157,7 +160,7 @@ bool CorsPolicy::answer_preflight(const httplib::Request& request, httplib::Resp
 }
 
 void CorsPolicy::decorate(const httplib::Request& request, httplib::Response& response) const {
-  if (!enabled() || is_preflight(request) || request.path.starts_with(kExplorerPrefix)) return;
+  if (!enabled() || is_preflight(request) || is_explorer_path(request.path)) return;
   add_vary_origin(response);
   if (!request.has_header("Origin")) return;
   std::string origin = request.get_header_value("Origin");

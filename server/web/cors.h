@@ -44,10 +44,8 @@ class CorsPolicy {
 
   // When `request` is a CORS preflight, answers it and returns true: 204 with the allowed
   // methods and headers for an allowed origin asking for what is allowed, else 403 with a
-  // JSON reason (in the flavor's shape, via set_error) and no CORS header. False otherwise.
-  // When `request` is a CORS preflight, answers it and returns true: 204 with the allowed
-  // methods and headers for an allowed origin asking for what is allowed, else 403 with a
-  // reason (through set_error, the flavor's JSON shape) and no CORS header. False otherwise.
+  // reason (through set_error, the flavor's JSON shape) and no CORS header, always for the
+  // explorer's paths. False otherwise.
   using SetError = std::function<void(httplib::Response&, int status, std::string_view reason)>;
   bool answer_preflight(const httplib::Request& request, httplib::Response& response,
                         const SetError& set_error) const;

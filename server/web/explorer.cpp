@@ -108,6 +108,10 @@ bool is_local_request(const httplib::Request& request) {
   return !host.empty() && http::is_loopback_host(host);
 }
 
+bool is_explorer_path(std::string_view path) {
+  return path == kPagePath.substr(0, kPagePath.size() - 1) || path.starts_with(kPagePath);
+}
+
 bool accepts_html(const httplib::Request& request) {
   std::string header = request.get_header_value("Accept");  // a copy: the views below are into it
   std::string_view accept = header;

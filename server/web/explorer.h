@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace httplib { class Server; struct Request; }
 
@@ -34,6 +35,10 @@ extern const char* const kExplorerContentSecurityPolicy;
 // 127.0.0.1 reaches this server from the user's own browser, a loopback peer, but its requests
 // say "Host: evil.example".
 bool is_local_request(const httplib::Request& request);
+
+// True for /explorer and everything under /explorer/: the explorer's answers, which are for
+// this server's own origin only (web/cors.h never shares them with another).
+bool is_explorer_path(std::string_view path);
 
 // True when the request's Accept header lists text/html with a non-zero q (a browser's
 // navigation); curl's */* and API clients' application/json are not.

@@ -131,6 +131,20 @@ TEST_CASE("cors: the issuer's routes and the public ones carry the headers too -
   check_no_cors(server.client().Get("/explorer/explorer.js", origin));
 }
 
+TEST_CASE("cors: a preflight for the explorer is refused like its answers - an allowed origin gets no Access-Control header") {
+  ServerProcess server({"--cors", kFront});
+  for (std::string path : {"/explorer/", "/explorer/explorer.js", "/explorer"}) {
+    CAPTURE(path);
+    auto res = options(server, path, preflight_headers(kFront));
+    REQUIRE(res);
+    CHECK(res->status == 403);
+    CHECK(nlohmann::json::parse(res->body)["detail"] ==
+          "the explorer is for this server's own origin: its answers are never shared with another (they may hold "
+          "the default client's secret)");
+    check_no_cors(res);
+  }
+}
+
 TEST_CASE("cors: another origin gets no Access-Control header but Vary: Origin for caches") {
   ServerProcess server({"--cors", kFront});
   auto res = server.client().Get("/api/films/1/", {{"Origin", "http://localhost:3001"}});

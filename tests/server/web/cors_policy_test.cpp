@@ -74,6 +74,8 @@ TEST_CASE("cors: what is not an origin is refused with the reason and a hint") {
   CHECK(refusal("http://localhost:").starts_with("'http://localhost:' has a port"));
   CHECK(refusal("http://").starts_with("'http://' has no valid host"));
   CHECK(refusal("http://a b").starts_with("'http://a b' has no valid host"));
+  CHECK(refusal("http://[]").starts_with("'http://[]' has no valid host"));
+  CHECK(refusal("http://[]:3000").starts_with("'http://[]:3000' has no valid host"));
 }
 
 TEST_CASE("cors: '*' goes alone") {
