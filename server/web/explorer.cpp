@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "base/ascii.h"
-#include "http/url.h"  // is_loopback_host
+#include "http/url.h"  // is_loopback_address, is_loopback_host
 #include "server/web/explorer_assets.h"
 
 namespace swapi::server {
@@ -78,17 +78,6 @@ std::string fill_template(std::string_view page, ValueOf&& value_of) {
   return out;
 }
 
-// "127.0.0.1", "::1", "::ffff:127.0.0.1" (a dual-stack socket's IPv4 peer).
-bool is_loopback_address(std::string_view address) {
-  constexpr std::string_view kMapped = "::ffff:";
-  if (address.size() > kMapped.size() && base::iequals(address.substr(0, kMapped.size()), kMapped) &&
-      address.find('.') != std::string_view::npos)
-    address.remove_prefix(kMapped.size());
-  // Only numeric addresses: the peer is never a name, and "localhost" here would be a lie.
-  if (address.empty() || address.find_first_not_of("0123456789abcdefABCDEF.:") != std::string_view::npos) return false;
-  return http::is_loopback_host(address);
-}
-
 // The host of a Host header value: "127.0.0.1:8080" -> "127.0.0.1", "[::1]:8080" -> "::1".
 std::string_view host_name(std::string_view host) {
   if (host.starts_with('[')) {
@@ -101,7 +90,7 @@ std::string_view host_name(std::string_view host) {
 }  // namespace
 
 bool is_local_request(const httplib::Request& request) {
-  if (!is_loopback_address(request.remote_addr)) return false;
+  if (!http::is_loopback_address(request.remote_addr)) return false;
   if (request.get_header_value_count("Host") != 1) return false;
   std::string header = request.get_header_value("Host");  // a copy: host_name views into it
   std::string_view host = host_name(header);
