@@ -15,10 +15,13 @@ namespace swapi::server {
 
 // Only this server's own files; connect-src for the API calls the page makes on its own
 // origin; form-action 'none' so that a form can never be submitted as a navigation (the
-// secret in a URL or a history entry), even if the script failed to load.
+// secret in a URL or a history entry), even if the script failed to load. Trusted Types with
+// no policy: the script builds the DOM with textContent only, and the browser enforces it
+// (an innerHTML or a script URL from a string throws instead of running what an answer says).
 const char* const kExplorerContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; "
+    "trusted-types 'none'";
 
 namespace {
 
@@ -38,6 +41,8 @@ void set_security_headers(httplib::Response& response) {
   response.set_header("Referrer-Policy", "no-referrer");
   // No other origin may embed these answers (a <script> or <img> from elsewhere).
   response.set_header("Cross-Origin-Resource-Policy", "same-origin");
+  // A page on another origin that opened this one (window.open) keeps no handle on it.
+  response.set_header("Cross-Origin-Opener-Policy", "same-origin");
 }
 
 // For an HTML attribute value in double quotes (and text): every character that could end

@@ -6,7 +6,7 @@
 //
 // Security, in the headers of every explorer answer: a Content-Security-Policy that allows
 // only this server's own script and style (no inline script or style, no other host, no form
-// submission, no framing), nosniff, no referrer. The page is templated in exactly two places,
+// submission, no framing, no HTML from strings), nosniff, no referrer, no opener. The page is templated in exactly two places,
 // the token form's client id and secret, and only for a request from this machine (below).
 #include <functional>
 #include <optional>

@@ -19,7 +19,8 @@ namespace {
 
 const std::string kCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; "
+    "trusted-types 'none'";
 
 void check_security_headers(const httplib::Response& res) {
   CHECK(res.get_header_value("Content-Security-Policy") == kCsp);
@@ -27,6 +28,7 @@ void check_security_headers(const httplib::Response& res) {
   CHECK(res.get_header_value("X-Frame-Options") == "DENY");
   CHECK(res.get_header_value("Referrer-Policy") == "no-referrer");
   CHECK(res.get_header_value("Cross-Origin-Resource-Policy") == "same-origin");
+  CHECK(res.get_header_value("Cross-Origin-Opener-Policy") == "same-origin");
 }
 
 httplib::Headers accept(const std::string& value) { return {{"Accept", value}}; }
@@ -117,6 +119,19 @@ TEST_CASE("explorer: from this machine the token form holds the default client's
   std::string secret = default_client_secret(server);
   CHECK(res->body.find("id=\"client-id\" name=\"client_id\" value=\"swapi-cli\"") != std::string::npos);
   CHECK(res->body.find("type=\"password\" value=\"" + secret + "\"") != std::string::npos);
+}
+
+TEST_CASE("explorer: no field that holds the secret or a token lets the browser keep or restore its value") {
+  ServerProcess server;
+  auto res = server.client().Get("/explorer/");
+  REQUIRE(res);
+  // Firefox restores form fields on reload and writes them to its session file unless told not to.
+  for (std::string id : {"client-id", "client-secret", "pasted-token", "token-text"}) {
+    CAPTURE(id);
+    std::smatch tag;
+    REQUIRE(std::regex_search(res->body, tag, std::regex("<(input|textarea) id=\"" + id + "\"[^>]*>")));
+    CHECK(tag.str().find(" autocomplete=\"off\"") != std::string::npos);
+  }
 }
 
 TEST_CASE("explorer: a loopback peer on 127.0.0.2 gets the prefill too (all of 127.0.0.0/8 is this machine)") {
