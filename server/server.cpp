@@ -321,6 +321,7 @@ Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique
     self.set_error(request, response, status, reason);
     return response.body;
   };
+  limits.answer_headers = [&self](std::string_view head) { return self.cors.headers_for_raw_head(head); };
   limits.note = [&self](std::string_view line) { self.log.message(line); };
   self.http = make_http_server(self.options, std::move(limits));
   self.scheme = self.options.tls_cert.empty() ? "http" : "https";

@@ -232,9 +232,10 @@ class ConnectionFront {
   // The front's own answer (408, 431): sent if there is room, then a lingering close.
   void refuse(Connection* connection, int status, const std::string& reason) {
     std::string body = limits_.error_body ? limits_.error_body(status, reason) : "{}";
+    std::string headers = limits_.answer_headers ? limits_.answer_headers(connection->unread()) : "";
     std::string bytes = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) +
                         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\nConnection: close\r\n\r\n" + body;
+                        "\r\nConnection: close\r\n" + headers + "\r\n" + body;
     if (connection->tls_ready) connection->send(bytes.data(), bytes.size());
     if (limits_.note) {
       std::string peer;

@@ -51,6 +51,32 @@ void add_vary_origin(httplib::Response& response) {
   }
 }
 
+// What decorate() looks at, from a raw request head that may be cut anywhere: the method and
+// path of the request line and the first Origin field among the complete lines after it.
+httplib::Request request_of_raw_head(std::string_view head) {
+  httplib::Request request;
+  std::size_t line_end = head.find("\r\n");
+  std::string_view line = head.substr(0, line_end);
+  std::size_t space = line.find(' ');
+  request.method = std::string(line.substr(0, space));
+  if (space != std::string_view::npos) {
+    std::string_view target = line.substr(space + 1);
+    request.path = std::string(target.substr(0, target.find_first_of(" ?")));
+  }
+  while (line_end != std::string_view::npos) {
+    std::size_t start = line_end + 2;
+    line_end = head.find("\r\n", start);
+    if (line_end == std::string_view::npos || line_end == start) break;  // cut short, or the head's end
+    std::string_view field = head.substr(start, line_end - start);
+    std::size_t colon = field.find(':');
+    if (colon != std::string_view::npos && base::iequals(field.substr(0, colon), "Origin")) {
+      request.headers.emplace("Origin", std::string(base::trim(field.substr(colon + 1))));
+      break;
+    }
+  }
+  return request;
+}
+
 }  // namespace
 
 std::string normalize_origin(std::string_view origin) {
@@ -167,6 +193,15 @@ void CorsPolicy::decorate(const httplib::Request& request, httplib::Response& re
   if (!allows(origin)) return;
   response.set_header("Access-Control-Allow-Origin", any_ ? "*" : origin);
   response.set_header("Access-Control-Expose-Headers", std::string(kExposedHeaders));
+}
+
+std::string CorsPolicy::headers_for_raw_head(std::string_view head) const {
+  if (!enabled()) return {};
+  httplib::Response response;
+  decorate(request_of_raw_head(head), response);
+  std::string lines;
+  for (const auto& [name, value] : response.headers) lines += name + ": " + value + "\r\n";
+  return lines;
 }
 
 }  // namespace swapi::server

@@ -56,6 +56,11 @@ class CorsPolicy {
   // client's secret: no other origin may read it), or for a preflight already answered.
   void decorate(const httplib::Request& request, httplib::Response& response) const;
 
+  // decorate()'s headers as "Name: value\r\n" lines, for an answer the connection front
+  // gives before any request is parsed (408, 431, 400): from the raw bytes of the request
+  // head that arrived, its request line's path and its first complete Origin line.
+  std::string headers_for_raw_head(std::string_view head) const;
+
   static bool is_preflight(const httplib::Request& request);
 
  private:
