@@ -1,6 +1,6 @@
 #pragma once
-// GET /explorer/ (DESIGN.md "Explorer"): one page, its stylesheet and its script, written in
-// server/web/explorer/ and compiled into the binary (explorer_assets.h), so the page works
+// GET /explorer/ (DESIGN.md "Explorer"): one page, its stylesheet and its script modules,
+// written in server/web/explorer/ and compiled into the binary (explorer_assets.h), so it works
 // offline and fetches nothing from another host. Public, like /openapi.json: it holds no data
 // of its own; everything it shows it asks the API for, with the user's token.
 //

@@ -45,7 +45,7 @@ TEST_CASE("explorer: GET /explorer/ is the page public with a strict CSP and nev
   check_security_headers(*res);
   CHECK(res->body.find("<title>swapi explorer</title>") != std::string::npos);
   // No inline script or style: the CSP would block them, so the page must not need them.
-  CHECK(res->body.find("<script src=\"explorer.js\" defer></script>") != std::string::npos);
+  CHECK(res->body.find("<script type=\"module\" src=\"explorer.js\"></script>") != std::string::npos);
   CHECK(res->body.find("<script>") == std::string::npos);
   CHECK(res->body.find("<style") == std::string::npos);
   CHECK(res->body.find(" style=") == std::string::npos);
@@ -58,6 +58,11 @@ TEST_CASE("explorer: its script and stylesheet have their types the CSP an ETag 
   ServerProcess server;
   auto client = server.client();
   for (auto [path, type] : {std::pair{"/explorer/explorer.js", "text/javascript; charset=utf-8"},
+                            // the modules it imports, one job each
+                            std::pair{"/explorer/explorer_common.js", "text/javascript; charset=utf-8"},
+                            std::pair{"/explorer/explorer_routes.js", "text/javascript; charset=utf-8"},
+                            std::pair{"/explorer/explorer_token.js", "text/javascript; charset=utf-8"},
+                            std::pair{"/explorer/explorer_try.js", "text/javascript; charset=utf-8"},
                             std::pair{"/explorer/explorer.css", "text/css; charset=utf-8"}}) {
     CAPTURE(path);
     auto res = client.Get(path);
