@@ -92,6 +92,20 @@ std::string_view host_name(std::string_view host) {
   return host.substr(0, host.find(':'));
 }
 
+// If-None-Match (RFC 9110 §13.1.2): "*", or a list of entity tags compared weakly (a "W/"
+// prefix ignored on either side).
+bool none_match_fails(std::string_view header, std::string_view etag) {
+  if (base::trim(header) == "*") return true;
+  while (!header.empty()) {
+    std::size_t comma = std::min(header.find(','), header.size());
+    std::string_view tag = base::trim(header.substr(0, comma));
+    header.remove_prefix(std::min(comma + 1, header.size()));
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_local_request(const httplib::Request& request) {
@@ -161,7 +175,7 @@ void register_explorer_routes(httplib::Server& http, ExplorerSettings settings) 
       // Revalidated on every load, answered 304 while the build is the same.
       response.set_header("Cache-Control", "no-cache");
       response.set_header("ETag", std::string(file.etag));
-      if (request.get_header_value("If-None-Match") == file.etag) {
+      if (none_match_fails(request.get_header_value("If-None-Match"), file.etag)) {
         response.status = 304;
         return;
       }

@@ -81,6 +81,13 @@ TEST_CASE("explorer: its script and stylesheet have their types the CSP an ETag 
     CHECK_FALSE(again->has_header("Content-Length"));  // not the 200's length, and never "0"
     auto stale = client.Get(path, {{"If-None-Match", "\"0\""}});
     CHECK(stale->status == 200);
+    // RFC 9110 §13.1.2: a list, weak comparison, and "*" (what a cache revalidating several
+    // stored answers sends).
+    for (std::string list : {"\"0\", " + etag, "W/" + etag, std::string("*")}) {
+      CAPTURE(list);
+      CHECK(client.Get(path, {{"If-None-Match", list}})->status == 304);
+    }
+    CHECK(client.Get(path, {{"If-None-Match", "\"0\", W/\"1\""}})->status == 200);
   }
   // Route patterns are regular expressions in cpp-httplib: the dot is escaped.
   CHECK(client.Get("/explorer/explorerXjs")->status == 404);
