@@ -3,13 +3,15 @@
 // Fetch standard's "CORS protocol"). Off by default: no origin is allowed and no
 // Access-Control-* header is ever sent.
 //
-// Two hooks, both in server.cpp's handlers:
+// Three hooks, wired in server.cpp:
 //  - answer_preflight(), before the auth guard: a preflight (OPTIONS with Origin and
 //    Access-Control-Request-Method) never carries a token, so the guard would answer 401 and
 //    the browser would never send the real request.
 //  - decorate(), on every response (cpp-httplib's post-routing handler runs for route
 //    answers, the guard's 401/403 and its own errors alike), so a front-end can read why it
 //    was refused.
+//  - headers_for_raw_head(), the same headers for the connection front's own answers (408,
+//    431, 400), which come before cpp-httplib parsed anything.
 //
 // Credentials: the API's only credential is a bearer token that the page's own script puts
 // in an Authorization header. In the Fetch standard that is an ordinary request header,
