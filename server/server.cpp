@@ -295,11 +295,13 @@ void Server::Impl::register_public_routes() {
     response.set_content(openapi_document(options, *store, base, issuer ? &scopes : nullptr).dump(2), "application/json");
   });
   // The issuer exists only later in bind(); the page asks for the default client per request.
-  register_explorer_routes(*http, {[this]() -> std::optional<ClientCredentials> {
+  ExplorerSettings explorer;
+  explorer.default_client = [this]() -> std::optional<ClientCredentials> {
     const Client* client = issuer ? issuer->clients().find(kDefaultClientId) : nullptr;
     if (!client) return std::nullopt;
     return ClientCredentials{client->id, client->secret};
-  }});
+  };
+  register_explorer_routes(*http, std::move(explorer));  // same_user: the kernel's socket tables
 }
 
 Server::Server(ServeOptions options, std::ostream& log) : impl_(std::make_unique<Impl>(std::move(options), log)) {

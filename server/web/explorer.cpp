@@ -1,6 +1,7 @@
 #include "server/web/explorer.h"
 
 #include <httplib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "base/ascii.h"
 #include "http/url.h"  // is_loopback_address, is_loopback_host
 #include "server/web/explorer_assets.h"
+#include "server/web/peer_user.h"
 
 namespace swapi::server {
 
@@ -106,6 +108,12 @@ bool none_match_fails(std::string_view header, std::string_view etag) {
   return false;
 }
 
+// The kernel's word on who holds the other end (peer_user.h): the user running this server.
+bool peer_is_this_user(const httplib::Request& request) {
+  auto uid = loopback_peer_uid({request.remote_addr, request.remote_port, request.local_addr, request.local_port});
+  return uid && *uid == ::geteuid();
+}
+
 }  // namespace
 
 bool is_local_request(const httplib::Request& request) {
@@ -139,7 +147,9 @@ bool accepts_html(const httplib::Request& request) {
 
 std::string explorer_page(const httplib::Request& request, const ExplorerSettings& settings) {
   std::optional<ClientCredentials> client;
-  if (settings.default_client && is_local_request(request)) client = settings.default_client();
+  if (settings.default_client && is_local_request(request) &&
+      (settings.same_user ? settings.same_user(request) : peer_is_this_user(request)))
+    client = settings.default_client();
   return fill_template(asset("index.html").body, [&](std::string_view name) -> std::optional<std::string> {
     if (name == "client_id") return client ? client->id : "";
     if (name == "client_secret") return client ? client->secret : "";

@@ -6,8 +6,9 @@
 //
 // Security, in the headers of every explorer answer: a Content-Security-Policy that allows
 // only this server's own script and style (no inline script or style, no other host, no form
-// submission, no framing, no HTML from strings), nosniff, no referrer, no opener. The page is templated in exactly two places,
-// the token form's client id and secret, and only for a request from this machine (below).
+// submission, no framing, no HTML from strings), nosniff, no referrer, no opener. The page is
+// templated in exactly two places, the token form's client id and secret, and only for a
+// request from this machine by this server's own user (below).
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct ClientCredentials {
 struct ExplorerSettings {
   // The default client, to prefill the token form; nullopt when this server issues no tokens.
   std::function<std::optional<ClientCredentials>()> default_client;
+  // True when the peer's socket belongs to the user running this server; unset: asked of the
+  // kernel's socket tables (web/peer_user.h). Another account on this machine is loopback too.
+  std::function<bool(const httplib::Request&)> same_user;
 };
 
 // The Content-Security-Policy every explorer answer carries.
@@ -45,8 +49,8 @@ bool is_explorer_path(std::string_view path);
 bool accepts_html(const httplib::Request& request);
 
 // The page for `request`: the template with the default client's id and secret prefilled,
-// HTML-escaped, when is_local_request() holds and settings name a default client; empty
-// values otherwise.
+// HTML-escaped, when is_local_request() holds, the peer is this server's own user and
+// settings name a default client; empty values otherwise.
 std::string explorer_page(const httplib::Request& request, const ExplorerSettings& settings);
 
 // GET /explorer (redirects to /explorer/), /explorer/, its assets, and GET / redirecting a

@@ -5,6 +5,9 @@
 
 #include <httplib.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -166,6 +169,42 @@ TEST_CASE("explorer: a request naming another host gets no secret (a DNS-rebindi
     CHECK(res->body.find("swapi-cli") == std::string::npos);
     CHECK(res->body.find("name=\"client_secret\" type=\"password\" value=\"\"") != std::string::npos);
   }
+}
+
+TEST_CASE("explorer: another account on this machine gets no secret (its peer is loopback too)") {
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: only root can be another user for a moment (setuid in a child)");
+    return;
+  }
+  ServerProcess server;
+  std::string secret = default_client_secret(server);
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // nobody, asking for the page over loopback as a browser on a shared box would
+    ::close(pipe_fds[0]);
+    std::string page = "setuid failed";
+    if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
+      httplib::Client client("127.0.0.1", server.port());
+      auto res = client.Get("/explorer/");
+      page = res ? res->body : "no answer";
+    }
+    (void)!::write(pipe_fds[1], page.data(), page.size());
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string page;
+  char chunk[4096];
+  for (ssize_t got; (got = ::read(pipe_fds[0], chunk, sizeof chunk)) > 0;) page.append(chunk, static_cast<std::size_t>(got));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(page.find("<title>swapi explorer</title>") != std::string::npos);
+  CHECK(page.find(secret) == std::string::npos);
+  CHECK(page.find("name=\"client_secret\" type=\"password\" value=\"\"") != std::string::npos);
+  // The user running serve still gets it.
+  CHECK(server.client().Get("/explorer/")->body.find("value=\"" + secret + "\"") != std::string::npos);
 }
 
 TEST_CASE("explorer: trusting another issuer's keys there is no client to prefill") {
