@@ -48,7 +48,7 @@ void add_target_options(CLI::App& cmd, FaultOptions& o) {
 
 // --status, --delay, --count and --for: what every route fault has.
 void add_route_options(CLI::App& cmd, FaultOptions& o) {
-  cmd.add_option("--status", o.status, "Answer this HTTP status instead (e.g. 503)")->check(CLI::Range(100, 599))
+  cmd.add_option("--status", o.status, "Answer this HTTP status instead (e.g. 503)")->check(CLI::Range(200, 599))
       ->type_name("CODE");
   cmd.add_option("--delay", o.delay, "Wait this long before answering: 500ms, 2s, 1m")->type_name("TIME");
   cmd.add_option("--count", o.count, "Only for the next N requests (default: until cleared)")

@@ -262,11 +262,11 @@ void Server::Impl::configure_http() {
   // Runs on every answer, the routes', the guard's and cpp-httplib's own errors alike, just
   // before its headers are written: the CORS headers (web/cors.h); no Content-Length on a 304
   // (RFC 9110 §8.6: it may only state the 200's, and cpp-httplib adds "0" to every empty
-  // answer); and a response that closes the connection says so once: cpp-httplib adds its
+  // answer) nor on a 204 (§8.6: never); and a response that closes the connection says so once: cpp-httplib adds its
   // own "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
   http->set_post_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     cors.decorate(request, response);
-    if (response.status == 304) response.headers.erase("Content-Length");
+    if (response.status == 304 || response.status == 204) response.headers.erase("Content-Length");
     // Counted before the response is written, so a client holding its answer finds it counted.
     if (admin) admin->record(request, response, peek_decision());
     auto [first, last] = response.headers.equal_range("Connection");
@@ -441,9 +441,10 @@ void Server::Impl::start_admin(const std::function<void(const std::string&)>& si
   if (!http::is_loopback_host(options.host))
     sink("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");
   // A delayed request holds its worker (server/admin/request_delay.h): at most half the pool's
-  // bound waits at once, so delays never take every worker.
+  // bound waits at once, so delays never take every worker. One worker: none may wait (a
+  // delay fault is refused), else a single delayed request would stop the server.
   int threads = options.max_threads > 0 ? options.max_threads : kDefaultMaxThreads;
-  auto delay = std::make_unique<WorkerSleepDelay>(static_cast<std::size_t>(std::max(1, threads / 2)));
+  auto delay = std::make_unique<WorkerSleepDelay>(static_cast<std::size_t>(threads / 2));
   admin = std::make_unique<ScenarioControl>(std::move(hooks), system_unix_time, FaultClock{}, std::move(delay));
 }
 

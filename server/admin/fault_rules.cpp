@@ -107,7 +107,8 @@ std::variant<FaultSpec, std::string> parse_fault_spec(const nlohmann::json& body
   };
   std::optional<std::int64_t> status, delay, skew, count, duration;
   for (auto [name, target, min, max] :
-       {std::tuple{"status", &status, std::int64_t{100}, std::int64_t{599}},
+       // No 1xx: an interim answer, after which the client waits for one that never comes.
+       {std::tuple{"status", &status, std::int64_t{200}, std::int64_t{599}},
         std::tuple{"delay_ms", &delay, std::int64_t{0}, std::int64_t{kMaxDelay.count()}},
         std::tuple{"skew", &skew, -kMaxSkewSeconds, kMaxSkewSeconds},
         std::tuple{"count", &count, std::int64_t{1}, std::int64_t{1} << 40},
@@ -155,6 +156,8 @@ std::variant<FaultSpec, std::string> parse_fault_spec(const nlohmann::json& body
     return spec;
   }
   if (skew) return std::string("'skew' applies to the clock route only");
+  if (spec.status && status_has_no_body(*spec.status) && (spec.body || !spec.drop_kids.empty()))
+    return std::string("a 204 or 304 answer has no body: 'body' and 'drop_kid' cannot go with it");
   if (is_jwks_only(spec) && spec.route != FaultRoute::jwks)
     return std::string("'body', 'drop_kid' and 'cache_control' apply to the jwks route only");
   if (!spec.status && spec.delay.count() == 0 && !is_jwks_only(spec))

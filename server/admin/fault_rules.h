@@ -31,6 +31,10 @@ std::optional<FaultRoute> parse_route(std::string_view name) noexcept;
 // The route family a request path belongs to, or nullopt (health, OpenAPI, /_swapi/ itself).
 std::optional<FaultRoute> route_of_path(std::string_view path) noexcept;
 
+// 204 and 304 answers carry no body (RFC 9110 §15.3.5, §15.4.5): a fault with either status
+// sends none, or the client would read the body as the start of the next response.
+constexpr bool status_has_no_body(int status) noexcept { return status == 204 || status == 304; }
+
 // What a JWKS body fault serves instead of the published set.
 enum class BodyFault { garbage, empty_set, truncated };
 std::string_view body_fault_name(BodyFault body) noexcept;
@@ -39,7 +43,7 @@ std::string_view body_fault_name(BodyFault body) noexcept;
 struct FaultSpec {
   FaultRoute route = FaultRoute::jwks;
   std::string path = "/api*";           // api: exact path, or a prefix ending in '*'
-  std::optional<int> status;            // answer this status instead
+  std::optional<int> status;            // answer this status (200-599) instead
   std::chrono::milliseconds delay{0};   // wait this long before answering
   std::optional<BodyFault> body;        // jwks only
   std::vector<std::string> drop_kids;   // jwks only: leave these keys out of the set

@@ -30,6 +30,8 @@ class RequestDelay {
   virtual void close() = 0;
   // Requests waiting right now.
   virtual std::size_t holding() const = 0;
+  // How many may wait at once; 0 when none may (a one-worker server: a wait would stop it).
+  virtual std::size_t capacity() const = 0;
 };
 
 // The waiting request sleeps on its worker, on a condition variable so release_all() wakes it.
@@ -40,6 +42,7 @@ class WorkerSleepDelay final : public RequestDelay {
   void release_all() override;
   void close() override;
   std::size_t holding() const override;
+  std::size_t capacity() const override { return max_holding_; }
 
  private:
   mutable std::mutex mutex_;

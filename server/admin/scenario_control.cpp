@@ -124,7 +124,9 @@ bool ScenarioControl::Impl::admitted(const httplib::Request& request, httplib::R
 void ScenarioControl::Impl::answer_fault_status(FaultRoute route, int status, const FaultEffect& effect,
                                                 httplib::Response& response) const {
   std::string why = "injected by swapi fault " + ids_text(effect.ids);
-  if (route == FaultRoute::token) {
+  if (status_has_no_body(status)) {
+    response.status = status;
+  } else if (route == FaultRoute::token) {
     // RFC 6749 §5.2 shape, so an OAuth client reads the failure as it would Auth0's.
     std::string error = status == 503 ? "temporarily_unavailable" : status >= 500 ? "server_error" : "invalid_request";
     set_oauth_error(response, {status, error, why});
@@ -157,6 +159,9 @@ void ScenarioControl::Impl::add_fault(const httplib::Request& request, httplib::
   if (spec.route != FaultRoute::api && spec.route != FaultRoute::clock && !hooks.jwks_body)
     return set_json_error(response, 409, "this server runs no local issuer (--jwks-uri or --jwks-file): its " +
                                              std::string(route_name(spec.route)) + " route has nothing to fault");
+  if (spec.delay.count() > 0 && delay->capacity() == 0)
+    return set_json_error(response, 409, "this server has one worker (--max-threads 1): a delayed request would hold "
+                                         "it and stop the server; start it with --max-threads 2 or more for delays");
   std::string description = describe(spec);
   auto id = book.add(std::move(spec));
   if (!id)
@@ -252,7 +257,9 @@ bool ScenarioControl::intercept(const httplib::Request& request, httplib::Respon
   bool jwks_change = effect.body || !effect.drop_kids.empty() || effect.cache_control;
   if (*route == FaultRoute::jwks && jwks_change && self.hooks.jwks_body) {
     response.status = effect.status.value_or(200);
-    response.set_content(faulted_jwks(self.hooks.jwks_body(), effect), "application/json");
+    // A body fault and a 204/304 never meet in one spec, but two faults may merge them.
+    if (!status_has_no_body(response.status))
+      response.set_content(faulted_jwks(self.hooks.jwks_body(), effect), "application/json");
     std::string cache_control = effect.cache_control.value_or(std::string(kJwksCacheControl));
     if (!cache_control.empty()) response.set_header("Cache-Control", cache_control);
     return true;

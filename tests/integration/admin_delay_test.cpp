@@ -105,3 +105,28 @@ TEST_CASE("delay: at most half the workers wait; past that a delayed request is 
   CHECK(server.client().Get("/healthz")->status == 200);
   for (auto& thread : held) thread.join();
 }
+
+// With one worker, "half the workers" is none: a delayed request would hold the only worker
+// and every other request (health checks, the admin route that clears the fault) would wait.
+TEST_CASE("delay: with --threads 1 a delay fault is refused (409, exit 3) and the worker stays free") {
+  ServerProcess server({"--admin", "--threads", "1"});
+  auto res = admin_call(server, "POST", "/_swapi/faults", {{"route", "api"}, {"delay_ms", 5000}});
+  REQUIRE(res);
+  CHECK(res->status == 409);
+  CHECK(nlohmann::json::parse(res->body)["detail"] ==
+        "this server has one worker (--max-threads 1): a delayed request would hold it and stop the server; start it "
+        "with --max-threads 2 or more for delays");
+  auto cli = swapi_at(server, {"fault", "jwks", "--delay", "5s"});
+  CHECK(cli.exit_code == 3);
+  CHECK(cli.err.find("--max-threads 2 or more") != std::string::npos);
+  CHECK(admin_json(server, "GET", "/_swapi/faults")["faults"].empty());
+
+  auto start = std::chrono::steady_clock::now();
+  auto health = server.client().Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(seconds_since(start) < 1.0);
+  // A status fault needs no waiting: it is still taken.
+  add_fault(server, {{"route", "jwks"}, {"status", 503}, {"count", 1}});
+  CHECK(server.client().Get("/.well-known/jwks.json")->status == 503);
+}

@@ -147,7 +147,7 @@ TEST_CASE("a spec that makes no sense is refused with the reason") {
   CHECK(refusal_of({{"route", "jwks"}}) ==
         "the fault does nothing: give a status, a delay, a body, a kid to drop or a Cache-Control value");
   CHECK(refusal_of({{"route", "token"}, {"count", 3}}) == "the fault does nothing: give a status, a delay");
-  CHECK(refusal_of({{"route", "jwks"}, {"status", 99}}) == "'status' must be between 100 and 599");
+  CHECK(refusal_of({{"route", "jwks"}, {"status", 101}}) == "'status' must be between 200 and 599");
   CHECK(refusal_of({{"route", "jwks"}, {"status", 503}, {"count", 1.5}}) == "'count' must be an integer");
   CHECK(refusal_of({{"route", "jwks"}, {"status", 503}, {"count", 0}}) == "'count' must be between 1 and 1099511627776");
   CHECK(refusal_of({{"route", "jwks"}, {"delay_ms", 600001}}) == "'delay_ms' must be between 0 and 600000");
