@@ -73,6 +73,32 @@ TEST_CASE("admin access: no server there is a runtime error (exit 3) naming the 
   CHECK(rotate.err.find("swapi: keys rotate --now: cannot reach " + base) == 0);
 }
 
+// What answers at --base is not ours to trust: an answer that is not a JSON object, or one
+// nested a million levels deep (printing it recursed until the stack overflowed: exit 139),
+// is a runtime error in words.
+TEST_CASE("admin access: a server answering 200 with deep JSON or a non-object is refused in words (exit 3)") {
+  LocalServer other;
+  std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  other.server().Get("/_swapi/stats", [&](const httplib::Request&, httplib::Response& response) {
+    response.set_content(deep, "application/json");
+  });
+  other.server().Get("/_swapi/faults", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("[1, 2]", "application/json");
+  });
+  other.start();
+  TempDir home;
+  for (std::vector<std::string> args : {std::vector<std::string>{"stats", "--json"}, {"stats"}, {"fault", "list"}}) {
+    args.insert(args.end(), {"--base", other.base_url()});
+    auto result = run_swapi(args, {{"SWAPI_HOME", home.path().string()}});
+    INFO(args[0] << " " << args[1]);
+    CHECK(result.exit_code == 3);
+    CHECK(result.out.empty());
+    CHECK(result.err == "swapi: " + std::string(args[0] == "stats" ? "stats" : "fault list") + ": " + other.base_url() +
+                            " answered 200 with a body that is not a JSON object\n"
+                            "  hint: is that URL a swapi serve?\n");
+  }
+}
+
 TEST_CASE("admin access: no token 401, wrong scope 403, a foreign key 401, the right token 200") {
   ServerProcess server({"--admin"});
   auto client = server.client();
