@@ -2,6 +2,7 @@
 
 #include "base/diagnostic.h"
 #include "http/client.h"
+#include "jose/scopes.h"
 #include "jose/strict_json.h"
 #include "testkit/answer_reason.h"
 #include "testkit/input_error.h"
@@ -29,7 +30,7 @@ std::string mint_admin_token(const std::string& state_dir, std::int64_t now) {
   spec.issuer = issuer.issuer;
   spec.audiences = {issuer.audience};
   spec.subject = "swapi-cli@admin";
-  spec.scopes = {std::string(kAdminTokenScope)};
+  spec.scopes = {std::string(jose::kScenarioControlScope)};
   spec.issued_at = now;
   spec.expires_at = now + kAdminTokenSeconds;
   return mint_token(issuer.signing_key, spec);

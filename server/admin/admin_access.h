@@ -10,11 +10,10 @@
 #include <string_view>
 
 #include "jose/jwk.h"
+#include "jose/scopes.h"
 #include "server/auth/auth_challenge.h"
 
 namespace swapi::server {
-
-inline constexpr std::string_view kAdminScope = "swapi:admin";
 
 // 127.0.0.0/8, ::1, and both as IPv4-mapped IPv6 (::ffff:127.x.y.z), as getpeername gives
 // them; anything else (a LAN address, "", a name) is not loopback.

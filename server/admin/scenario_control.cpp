@@ -8,6 +8,7 @@
 
 #include "base/diagnostic.h"
 #include "base/json_text.h"
+#include "jose/scopes.h"
 #include "server/admin/admin_access.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/web/json_response.h"
@@ -186,6 +187,10 @@ void ScenarioControl::Impl::set_claims(const httplib::Request& request, httplib:
       return set_json_error(response, 400, "'count' must be a positive integer");
     count = it->get<std::uint64_t>();
   }
+  // The token endpoint would refuse every token then (token_endpoint.cpp); say so now.
+  if (jose::extract_scopes(body["claims"]).contains(std::string(jose::kScenarioControlScope)))
+    return set_json_error(response, 400, "extra claims cannot grant swapi:admin: scenario control's scope is never in "
+                                         "an issued token");
   if (!hooks.jwks_body) return set_json_error(response, 409, "this server runs no local issuer: it issues no tokens");
   {
     std::lock_guard lock(claims_mutex);

@@ -99,6 +99,48 @@ TEST_CASE("admin access: a server answering 200 with deep JSON or a non-object i
   }
 }
 
+// The issuer signs with the keyset an admin token is checked against, so a token it hands out
+// must never carry swapi:admin: else a --client allowed that scope, or extra claims adding it,
+// would make anyone holding a client secret an operator of scenario control.
+TEST_CASE("admin access: POST /oauth/token never issues swapi:admin, whatever the client or the extra claims") {
+  ServerProcess server({"--admin", "--client", "ops:ops-secret:read:films,swapi:admin"});
+  auto token_for = [&](const std::string& form) {
+    return server.client().Post("/oauth/token", "grant_type=client_credentials&client_id=ops&client_secret=ops-secret" + form,
+                                "application/x-www-form-urlencoded");
+  };
+  const std::string reserved = "scope 'swapi:admin' is reserved for scenario control: the token endpoint never issues "
+                               "it (swapi fault and swapi stats mint their own)";
+  for (const char* form : {"", "&scope=swapi:admin"}) {
+    auto res = token_for(form);
+    REQUIRE(res);
+    INFO(form << ": " << res->body);
+    CHECK(res->status == 400);
+    CHECK(nlohmann::json::parse(res->body) == nlohmann::json{{"error", "invalid_scope"}, {"error_description", reserved}});
+  }
+  auto films = token_for("&scope=read:films");
+  REQUIRE(films);
+  REQUIRE(films->status == 200);
+
+  // Extra claims that would grant it are refused when asked for, in scope, scp or permissions.
+  for (const auto& claims : {nlohmann::json{{"scope", "read:films swapi:admin"}}, nlohmann::json{{"scp", {"swapi:admin"}}},
+                             nlohmann::json{{"permissions", {"swapi:admin"}}}}) {
+    auto res = admin_call(server, "POST", "/_swapi/actions/claims", {{"claims", claims}, {"count", 5}});
+    REQUIRE(res);
+    INFO(claims.dump());
+    CHECK(res->status == 400);
+    CHECK(nlohmann::json::parse(res->body)["detail"] ==
+          "extra claims cannot grant swapi:admin: scenario control's scope is never in an issued token");
+  }
+  CHECK(admin_json(server, "GET", "/_swapi/faults")["extra_claims"].is_null());
+  auto after = token_for("&scope=read:films");
+  REQUIRE(after);
+  REQUIRE(after->status == 200);
+  auto access = nlohmann::json::parse(after->body)["access_token"].get<std::string>();
+  auto refused = server.client().Get("/_swapi/faults", bearer(access));
+  REQUIRE(refused);
+  CHECK(refused->status == 403);
+}
+
 TEST_CASE("admin access: no token 401, wrong scope 403, a foreign key 401, the right token 200") {
   ServerProcess server({"--admin"});
   auto client = server.client();
