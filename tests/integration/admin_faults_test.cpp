@@ -234,6 +234,14 @@ TEST_CASE("swapi fault: what the server refuses comes back as a usage error with
   REQUIRE(deep);
   CHECK(deep->status == 400);
   CHECK(nlohmann::json::parse(deep->body)["detail"] == "the body nests deeper than 16 levels");
+  // Checked by the CLI, in the option's own words (the server would name its JSON member).
+  for (const char* delay : {"11m", "600001ms", "2h"}) {
+    auto too_long = swapi_at(server, {"fault", "jwks", "--delay", delay});
+    CHECK(too_long.exit_code == 2);
+    CHECK(too_long.err == "swapi: fault --delay: '" + std::string(delay) +
+                              "' is longer than 10m, the longest delay\n  hint: use 500ms, 2s, 1m (at most 10m)\n");
+  }
+  CHECK(swapi_at(server, {"fault", "jwks", "--delay", "10m", "--count", "1"}).exit_code == 0);
   auto clear_missing = swapi_at(server, {"fault", "clear", "7"});
   CHECK(clear_missing.exit_code == 3);
   CHECK(clear_missing.err == "swapi: fault clear: no active fault #7\n");
