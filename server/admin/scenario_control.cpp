@@ -343,6 +343,8 @@ void register_admin_off_routes(httplib::Server& http, bool loopback_shape) {
   http.Post("/_swapi/.*", off);
   http.Delete("/_swapi/.*", off);
   http.Put("/_swapi/.*", off);
+  http.Patch("/_swapi/.*", off);
+  http.Options("/_swapi/.*", off);
 }
 
 }  // namespace swapi::server

@@ -44,6 +44,19 @@ TEST_CASE("admin access: without --admin every /_swapi/ route is 404, saying how
     CHECK(res->status == 404);
     CHECK(detail_of(res) == "scenario control is off: start the server with `swapi serve --admin`");
   }
+  // Every method, not only the ones scenario control uses.
+  auto client = server.client();
+  for (const char* method : {"PUT", "PATCH", "OPTIONS", "HEAD", "DELETE"}) {
+    httplib::Request request;
+    request.method = method;
+    request.path = "/_swapi/faults/1";
+    if (std::string_view(method).starts_with("P")) request.body = "{}";
+    auto res = client.send(request);
+    INFO(method);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    if (!res->body.empty()) CHECK(detail_of(res) == "scenario control is off: start the server with `swapi serve --admin`");
+  }
   auto result = swapi_at(server, {"fault", "jwks", "--status", "503"});
   CHECK(result.exit_code == 3);
   CHECK(result.err == "swapi: fault jwks: " + server.base_url() +
