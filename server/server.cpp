@@ -42,6 +42,7 @@
 #include "server/web/json_response.h"
 #include "state/client_registry.h"
 #include "state/keyset_store.h"
+#include "state/keyset_watch.h"
 
 namespace swapi::server {
 
@@ -433,10 +434,28 @@ void Server::Impl::start_admin(const std::function<void(const std::string&)>& si
       return nlohmann::json{{"kid", kid}, {"previous", previous}};
     };
   } else {
+    // The keyset is followed as the local issuer follows it (DESIGN.md "Keys"): after a
+    // `swapi keys rotate`, `swapi fault` signs with the new key. One stat per admin request.
     std::string dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
                                         options.env_home);
-    auto keys = open_keyset(dir, system_unix_time(), sink).public_keys();
-    hooks.admin_keys = [keys] { return keys; };
+    struct Followed {
+      std::mutex mutex;
+      KeysetWatch watch;
+      std::vector<jose::Jwk> keys;
+      explicit Followed(const std::string& d) : watch(d) {}  // before the first read: no edit missed
+    };
+    auto followed = std::make_shared<Followed>(dir);
+    followed->keys = open_keyset(dir, system_unix_time(), sink).public_keys();
+    hooks.admin_keys = [followed, sink] {
+      std::lock_guard lock(followed->mutex);
+      try {
+        if (auto changed = followed->watch.poll()) followed->keys = changed->public_keys();
+      } catch (const base::Diagnostic& error) {
+        sink("swapi serve: --admin: " + error.what_failed + ": " + error.why +
+             "; admin tokens are checked against the keys loaded before");
+      }
+      return followed->keys;
+    };
   }
   if (!http::is_loopback_host(options.host))
     sink("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");

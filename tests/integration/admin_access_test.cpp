@@ -232,4 +232,14 @@ TEST_CASE("admin access: with --jwks-file (no local issuer) the api and clock fa
   auto stats = cli_stats(server);
   CHECK(stats["auth"] == nlohmann::json{{"no_token", 1}});
   CHECK(stats["statuses"] == nlohmann::json{{"401", 1}, {"500", 1}});
+
+  // `swapi keys rotate` on the state dir: the CLI now signs with the new key, and the server
+  // follows the keyset as it does with a local issuer (it held a copy from its start: every
+  // admin request was refused, 'unknown_kid', until a restart).
+  auto rotated = run_swapi({"keys", "rotate"}, {{"SWAPI_HOME", server.home()}});
+  REQUIRE(rotated.exit_code == 0);
+  auto after = swapi_at(server, {"fault", "list"});
+  CHECK(after.err.empty());
+  CHECK(after.exit_code == 0);
+  CHECK(after.out == "no faults\n");
 }
