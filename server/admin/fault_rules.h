@@ -57,6 +57,8 @@ struct FaultSpec {
 inline constexpr std::chrono::milliseconds kMaxDelay = std::chrono::minutes(10);
 inline constexpr std::int64_t kMaxSkewSeconds = 10LL * 365 * 86400;
 inline constexpr std::size_t kMaxFaults = 64;
+inline constexpr std::size_t kMaxDropKids = 16;       // per fault
+inline constexpr std::size_t kMaxSpecTextBytes = 256;  // a kid, a Cache-Control value, a path
 
 // The JSON body of POST /_swapi/faults as a spec:
 //   {"route": "jwks", "status": 503, "delay_ms": 2000, "body": "garbage" | "empty-set" |

@@ -20,6 +20,8 @@ namespace {
 
 // What a garbage body fault serves: what a misconfigured proxy or an error page in front of
 // the issuer sends, with the JSON content type still claimed.
+constexpr std::size_t kMaxExtraClaimsBytes = 4096;
+
 constexpr std::string_view kGarbageBody = "<html><body><h1>502 Bad Gateway</h1></body></html>\n";
 
 void send_object(httplib::Response& response, int status, const nlohmann::json& body) {
@@ -187,6 +189,11 @@ void ScenarioControl::Impl::set_claims(const httplib::Request& request, httplib:
       return set_json_error(response, 400, "'count' must be a positive integer");
     count = it->get<std::uint64_t>();
   }
+  // Merged into every token for `count` tokens and logged: a token stays under the guard's
+  // 8 KiB (jose::kDefaultMaxTokenBytes) and the log line short.
+  if (body["claims"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() > kMaxExtraClaimsBytes)
+    return set_json_error(response, 400, "the extra claims are at most " + std::to_string(kMaxExtraClaimsBytes) +
+                                         " bytes as JSON (a token is at most 8 KiB)");
   // The token endpoint would refuse every token then (token_endpoint.cpp); say so now.
   if (jose::extract_scopes(body["claims"]).contains(std::string(jose::kScenarioControlScope)))
     return set_json_error(response, 400, "extra claims cannot grant swapi:admin: scenario control's scope is never in "

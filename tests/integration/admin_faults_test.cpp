@@ -285,3 +285,18 @@ TEST_CASE("fault --status: 1xx is refused; 204 and 304 come without a body, the 
   CHECK(health->status == 200);
   CHECK(health->body == R"({"status":"ok"})");
 }
+
+TEST_CASE("fault claims: at most 4 KiB of extra claims, so an issued token stays one the guard takes") {
+  ServerProcess server({"--admin"});
+  auto big = admin_call(server, "POST", "/_swapi/actions/claims", {{"claims", {{"pad", std::string(5000, 'x')}}}, {"count", 3}});
+  REQUIRE(big);
+  CHECK(big->status == 400);
+  CHECK(nlohmann::json::parse(big->body)["detail"] == "the extra claims are at most 4096 bytes as JSON (a token is at most 8 KiB)");
+  CHECK(admin_json(server, "GET", "/_swapi/faults")["extra_claims"].is_null());
+  auto fits = admin_call(server, "POST", "/_swapi/actions/claims", {{"claims", {{"pad", std::string(4000, 'x')}}}});
+  REQUIRE(fits);
+  CHECK(fits->status == 200);
+  auto token = issued_token(server);
+  CHECK(payload_of(token)["pad"] == std::string(4000, 'x'));
+  CHECK(server.client().Get("/api/films/1/", bearer(token))->status == 200);
+}
