@@ -262,7 +262,7 @@ bool ScenarioControl::intercept(const httplib::Request& request, httplib::Respon
   FaultEffect effect = self.book.take(*route, request.path);
   if (!effect.any()) return false;
   if (effect.delay.count() > 0 &&
-      self.delay->hold(std::min(effect.delay, kMaxDelay)) == RequestDelay::Held::refused)
+      self.delay->hold(std::min(effect.delay, kMaxDelay), effect.ids) == RequestDelay::Held::refused)
     self.log("delay of fault " + ids_text(effect.ids) + " skipped for " + request.method + " " + request.path + ": " +
              std::to_string(self.delay->holding()) + " requests are held already (half the workers at most)");
 
@@ -321,6 +321,7 @@ void ScenarioControl::register_routes(httplib::Server& http) {
   http.Delete(R"(/_swapi/faults/(\d{1,18}))", guarded([self](const httplib::Request& request, httplib::Response& response) {
     std::uint64_t id = std::stoull(request.matches[1].str());
     if (!self->book.remove(id)) return set_json_error(response, 404, "no active fault #" + std::to_string(id));
+    self->delay->release(id);  // a removed delay ends for the requests waiting on it too
     self->log("fault #" + std::to_string(id) + " removed");
     send_object(response, 200, {{"removed", id}});
   }));

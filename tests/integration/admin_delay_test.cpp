@@ -63,7 +63,7 @@ TEST_CASE("delay: 8 requests held for 3 s on the default pool; meanwhile others 
   }
 }
 
-TEST_CASE("delay: `swapi fault clear` lets the waiting requests go on; SIGTERM does not wait out a delay") {
+TEST_CASE("delay: `swapi fault clear` (all, or the one fault) lets the waiting requests go on; SIGTERM does not wait out a delay") {
   ServerProcess server({"--admin"});
   add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
   int cleared_status = 0;
@@ -79,6 +79,22 @@ TEST_CASE("delay: `swapi fault clear` lets the waiting requests go on; SIGTERM d
   waiting.join();
   CHECK(cleared_status == 200);
   CHECK(cleared_after < 5);
+
+  // `swapi fault clear ID` of the delay ends its waits as well; another fault's waits go on.
+  auto delayed = add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
+  int removed_status = 0;
+  double removed_after = 0;
+  std::thread removed([&] {
+    auto start = std::chrono::steady_clock::now();
+    auto res = server.client().Get("/.well-known/jwks.json");
+    removed_after = seconds_since(start);
+    removed_status = res ? res->status : -1;
+  });
+  REQUIRE(eventually([&] { return applied(server) == 1; }));
+  REQUIRE(swapi_at(server, {"fault", "clear", std::to_string(delayed)}).exit_code == 0);
+  removed.join();
+  CHECK(removed_status == 200);
+  CHECK(removed_after < 5);
 
   add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
   std::thread stopped([&] { server.client().Get("/.well-known/jwks.json"); });
