@@ -18,10 +18,11 @@ namespace swapi::server {
 
 namespace {
 
-// What a garbage body fault serves: what a misconfigured proxy or an error page in front of
-// the issuer sends, with the JSON content type still claimed.
+// Extra claims are merged into each of the next tokens and logged whole.
 constexpr std::size_t kMaxExtraClaimsBytes = 4096;
 
+// What a garbage body fault serves: what a misconfigured proxy or an error page in front of
+// the issuer sends, with the JSON content type still claimed.
 constexpr std::string_view kGarbageBody = "<html><body><h1>502 Bad Gateway</h1></body></html>\n";
 
 void send_object(httplib::Response& response, int status, const nlohmann::json& body) {
