@@ -8,6 +8,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "server/admin/fault_rules.h"
 #include "testkit/admin_client.h"
 
 namespace swapi::cli {
@@ -27,17 +28,24 @@ struct FaultOptions {
   std::optional<std::uint64_t> id;  // clear ID
 };
 
-// "500ms", "2s", "1m", or seconds ("3"): a delay may be shorter than a second.
+// "500ms", "2s", "1m", or seconds ("3"): a delay may be shorter than a second. Checked here
+// against the server's bound, so the error names --delay and not the JSON member it becomes.
 std::int64_t parse_delay_ms(const std::string& text) {
+  constexpr std::int64_t kMaxDelayMs = server::kMaxDelay.count();
+  constexpr const char* kHint = "use 500ms, 2s, 1m (at most 10m)";
+  std::int64_t ms = 0;
   if (text.ends_with("ms")) {
     std::string digits = text.substr(0, text.size() - 2);
-    if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 10)
-      return std::stoll(digits);
-    throw UsageError("fault --delay", "'" + text + "' is not a delay", "use 500ms, 2s, 1m (at most 10m)");
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() >= 10)
+      throw UsageError("fault --delay", "'" + text + "' is not a delay", kHint);
+    ms = std::stoll(digits);
+  } else {
+    std::int64_t seconds = parse_duration(text, "fault --delay");
+    if (seconds < 0) throw UsageError("fault --delay", "a delay cannot be negative", kHint);
+    ms = seconds > kMaxDelayMs ? kMaxDelayMs + 1 : seconds * 1000;
   }
-  std::int64_t seconds = parse_duration(text, "fault --delay");
-  if (seconds < 0) throw UsageError("fault --delay", "a delay cannot be negative", "use 500ms, 2s, 1m");
-  return seconds * 1000;
+  if (ms > kMaxDelayMs) throw UsageError("fault --delay", "'" + text + "' is longer than 10m, the longest delay", kHint);
+  return ms;
 }
 
 void add_target_options(CLI::App& cmd, FaultOptions& o) {
@@ -48,7 +56,7 @@ void add_target_options(CLI::App& cmd, FaultOptions& o) {
 
 // --status, --delay, --count and --for: what every route fault has.
 void add_route_options(CLI::App& cmd, FaultOptions& o) {
-  cmd.add_option("--status", o.status, "Answer this HTTP status instead (e.g. 503)")->check(CLI::Range(100, 599))
+  cmd.add_option("--status", o.status, "Answer this HTTP status instead (e.g. 503)")->check(CLI::Range(200, 599))
       ->type_name("CODE");
   cmd.add_option("--delay", o.delay, "Wait this long before answering: 500ms, 2s, 1m")->type_name("TIME");
   cmd.add_option("--count", o.count, "Only for the next N requests (default: until cleared)")

@@ -43,6 +43,7 @@
 #include "server/web/json_response.h"
 #include "state/client_registry.h"
 #include "state/keyset_store.h"
+#include "state/keyset_watch.h"
 
 namespace swapi::server {
 
@@ -266,11 +267,11 @@ void Server::Impl::configure_http() {
   // Runs on every answer, the routes', the guard's and cpp-httplib's own errors alike, just
   // before its headers are written: the CORS headers (web/cors.h); no Content-Length on a 304
   // (RFC 9110 §8.6: it may only state the 200's, and cpp-httplib adds "0" to every empty
-  // answer); and a response that closes the connection says so once: cpp-httplib adds its
+  // answer) nor on a 204 (§8.6: never); and a response that closes the connection says so once: cpp-httplib adds its
   // own "Connection: close" (the client asked) or "Keep-Alive: ..." before this runs.
   http->set_post_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
     cors.decorate(request, response);
-    if (response.status == 304) response.headers.erase("Content-Length");
+    if (response.status == 304 || response.status == 204) response.headers.erase("Content-Length");
     // Counted before the response is written, so a client holding its answer finds it counted.
     if (admin) admin->record(request, response, peek_decision());
     auto [first, last] = response.headers.equal_range("Connection");
@@ -449,17 +450,36 @@ void Server::Impl::start_admin(const std::function<void(const std::string&)>& si
       return nlohmann::json{{"kid", kid}, {"previous", previous}};
     };
   } else {
+    // The keyset is followed as the local issuer follows it (DESIGN.md "Keys"): after a
+    // `swapi keys rotate`, `swapi fault` signs with the new key. One stat per admin request.
     std::string dir = resolve_state_dir(options.keys_dir, options.env_swapi_home, options.env_xdg_state_home,
                                         options.env_home);
-    auto keys = open_keyset(dir, system_unix_time(), sink).public_keys();
-    hooks.admin_keys = [keys] { return keys; };
+    struct Followed {
+      std::mutex mutex;
+      KeysetWatch watch;
+      std::vector<jose::Jwk> keys;
+      explicit Followed(const std::string& d) : watch(d) {}  // before the first read: no edit missed
+    };
+    auto followed = std::make_shared<Followed>(dir);
+    followed->keys = open_keyset(dir, system_unix_time(), sink).public_keys();
+    hooks.admin_keys = [followed, sink] {
+      std::lock_guard lock(followed->mutex);
+      try {
+        if (auto changed = followed->watch.poll()) followed->keys = changed->public_keys();
+      } catch (const base::Diagnostic& error) {
+        sink("swapi serve: --admin: " + error.what_failed + ": " + error.why +
+             "; admin tokens are checked against the keys loaded before");
+      }
+      return followed->keys;
+    };
   }
   if (!http::is_loopback_host(options.host))
     sink("swapi serve: --admin: scenario control answers loopback clients only, whatever --host says");
   // A delayed request holds its worker (server/admin/request_delay.h): at most half the pool's
-  // bound waits at once, so delays never take every worker.
+  // bound waits at once, so delays never take every worker. One worker: none may wait (a
+  // delay fault is refused), else a single delayed request would stop the server.
   int threads = options.max_threads > 0 ? options.max_threads : kDefaultMaxThreads;
-  auto delay = std::make_unique<WorkerSleepDelay>(static_cast<std::size_t>(std::max(1, threads / 2)));
+  auto delay = std::make_unique<WorkerSleepDelay>(static_cast<std::size_t>(threads / 2));
   admin = std::make_unique<ScenarioControl>(std::move(hooks), system_unix_time, FaultClock{}, std::move(delay));
 }
 

@@ -11,6 +11,11 @@
 
 namespace swapi::jose {
 
+// The scope of scenario control (`swapi serve --admin`, DESIGN.md): reserved. Only the CLI
+// mints it (testkit/admin_client.h), from the keyset itself; the issuer's token endpoint never
+// grants it, since its tokens are signed by the very keyset an admin token is checked against.
+inline constexpr std::string_view kScenarioControlScope = "swapi:admin";
+
 // Union of "scope" (space-separated string), "scp" (string or array of strings) and
 // "permissions" (array of strings, Auth0 RBAC). Members of other types are ignored.
 std::set<std::string> extract_scopes(const nlohmann::json& claims);

@@ -2,6 +2,8 @@
 
 #include "base/diagnostic.h"
 #include "http/client.h"
+#include "jose/scopes.h"
+#include "jose/strict_json.h"
 #include "testkit/answer_reason.h"
 #include "testkit/input_error.h"
 #include "testkit/local_issuer.h"
@@ -28,7 +30,7 @@ std::string mint_admin_token(const std::string& state_dir, std::int64_t now) {
   spec.issuer = issuer.issuer;
   spec.audiences = {issuer.audience};
   spec.subject = "swapi-cli@admin";
-  spec.scopes = {std::string(kAdminTokenScope)};
+  spec.scopes = {std::string(jose::kScenarioControlScope)};
   spec.issued_at = now;
   spec.expires_at = now + kAdminTokenSeconds;
   return mint_token(issuer.signing_key, spec);
@@ -76,9 +78,10 @@ nlohmann::json admin_request(const AdminTarget& target, std::string_view method,
   if (status == 400) throw InputError(what, reason.empty() ? "the server refused the request (400)" : reason);
   if (status < 200 || status > 299)
     throw base::Diagnostic(what, base + " answered " + std::to_string(status) + (reason.empty() ? "" : ": " + reason));
-  auto json = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded())
-    throw base::Diagnostic(what, base + " answered " + std::to_string(status) + " with a body that is not JSON",
+  // Bounded nesting (jose/strict_json.h): the answer is printed, and printing recurses.
+  auto json = jose::parse_loose_json(response.body);
+  if (!json.is_object())
+    throw base::Diagnostic(what, base + " answered " + std::to_string(status) + " with a body that is not a JSON object",
                            "is that URL a swapi serve?");
   return json;
 }

@@ -13,8 +13,6 @@
 
 namespace swapi::testkit {
 
-inline constexpr std::string_view kAdminTokenScope = "swapi:admin";
-
 struct AdminTarget {
   std::string base_url;   // "http://127.0.0.1:8080" (resolved: --base, $SWAPI_URL, default)
   std::string state_dir;  // whose keyset signs the admin token: the server's

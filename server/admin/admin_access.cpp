@@ -16,7 +16,7 @@ constexpr std::string_view kHowToGetOne =
 
 AdminRefusal token_refusal(Challenge::Kind kind, std::string code, std::string detail) {
   Challenge challenge{kind, std::move(code), std::move(detail), {}};
-  if (kind == Challenge::Kind::insufficient_scope) challenge.scope = kAdminScope;
+  if (kind == Challenge::Kind::insufficient_scope) challenge.scope = jose::kScenarioControlScope;
   return {challenge.status(), challenge.description(), challenge};
 }
 
@@ -41,7 +41,7 @@ std::optional<AdminRefusal> check_admin_access(const AdminRequest& request, std:
   for (const auto& key : keys)
     if (key.alg) algs.push_back(*key.alg);
   jose::TokenRules rules;
-  rules.required_scopes = {std::string(kAdminScope)};
+  rules.required_scopes = {std::string(jose::kScenarioControlScope)};
   try {
     jose::validate_token(token, keys, algs, rules, now);
   } catch (const jose::Error& error) {

@@ -11,11 +11,10 @@
 
 #include "http/url.h"
 #include "jose/jwk.h"
+#include "jose/scopes.h"
 #include "server/auth/auth_challenge.h"
 
 namespace swapi::server {
-
-inline constexpr std::string_view kAdminScope = "swapi:admin";
 
 // The peer-address test (127.0.0.0/8, ::1, IPv4-mapped), shared with the explorer's prefill.
 using http::is_loopback_address;

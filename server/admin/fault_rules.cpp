@@ -107,7 +107,8 @@ std::variant<FaultSpec, std::string> parse_fault_spec(const nlohmann::json& body
   };
   std::optional<std::int64_t> status, delay, skew, count, duration;
   for (auto [name, target, min, max] :
-       {std::tuple{"status", &status, std::int64_t{100}, std::int64_t{599}},
+       // No 1xx: an interim answer, after which the client waits for one that never comes.
+       {std::tuple{"status", &status, std::int64_t{200}, std::int64_t{599}},
         std::tuple{"delay_ms", &delay, std::int64_t{0}, std::int64_t{kMaxDelay.count()}},
         std::tuple{"skew", &skew, -kMaxSkewSeconds, kMaxSkewSeconds},
         std::tuple{"count", &count, std::int64_t{1}, std::int64_t{1} << 40},
@@ -128,21 +129,30 @@ std::variant<FaultSpec, std::string> parse_fault_spec(const nlohmann::json& body
   }
   if (auto it = body.find("drop_kid"); it != body.end()) {
     auto kids = it->is_array() ? *it : nlohmann::json::array({*it});
+    if (kids.size() > kMaxDropKids) return "'drop_kid' names at most " + std::to_string(kMaxDropKids) + " kids";
     for (const auto& kid : kids) {
-      if (!kid.is_string() || kid.get<std::string>().empty()) return std::string("'drop_kid' must be a kid or a list of kids");
+      if (!kid.is_string() || kid.get<std::string>().empty() || kid.get<std::string>().size() > kMaxSpecTextBytes)
+        return "'drop_kid' must be a kid or a list of kids (each at most " + std::to_string(kMaxSpecTextBytes) + " bytes)";
       spec.drop_kids.push_back(kid.get<std::string>());
     }
   }
   if (auto it = body.find("cache_control"); it != body.end()) {
-    if (!it->is_string() || !is_field_value(it->get<std::string>()))
-      return std::string("'cache_control' must be a header value (\"\" sends none)");
+    if (!it->is_string() || !is_field_value(it->get<std::string>()) || it->get<std::string>().size() > kMaxSpecTextBytes)
+      return "'cache_control' must be a header value of at most " + std::to_string(kMaxSpecTextBytes) +
+             " bytes (\"\" sends none)";
     spec.cache_control = it->get<std::string>();
   }
   if (auto it = body.find("path"); it != body.end()) {
     if (spec.route != FaultRoute::api) return std::string("'path' applies to the api route only");
-    if (!it->is_string() || !it->get<std::string>().starts_with("/api"))
+    std::string_view pattern = it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : "";
+    // The requests this route sees are /api and /api/...: a pattern that names neither never matches.
+    std::string_view base = pattern.ends_with('*') ? pattern.substr(0, pattern.size() - 1) : pattern;
+    if (base != "/api" && !base.starts_with("/api/"))
       return std::string("'path' must be an /api path, or a prefix ending in '*' (/api/films*)");
-    spec.path = it->get<std::string>();
+    if (pattern.size() > kMaxSpecTextBytes)
+      return "'path' must be an /api path, or a prefix ending in '*' (/api/films*), of at most " +
+             std::to_string(kMaxSpecTextBytes) + " bytes";
+    spec.path = std::string(pattern);
   }
 
   if (spec.route == FaultRoute::clock) {
@@ -155,6 +165,8 @@ std::variant<FaultSpec, std::string> parse_fault_spec(const nlohmann::json& body
     return spec;
   }
   if (skew) return std::string("'skew' applies to the clock route only");
+  if (spec.status && status_has_no_body(*spec.status) && (spec.body || !spec.drop_kids.empty()))
+    return std::string("a 204 or 304 answer has no body: 'body' and 'drop_kid' cannot go with it");
   if (is_jwks_only(spec) && spec.route != FaultRoute::jwks)
     return std::string("'body', 'drop_kid' and 'cache_control' apply to the jwks route only");
   if (!spec.status && spec.delay.count() == 0 && !is_jwks_only(spec))

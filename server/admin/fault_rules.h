@@ -31,6 +31,10 @@ std::optional<FaultRoute> parse_route(std::string_view name) noexcept;
 // The route family a request path belongs to, or nullopt (health, OpenAPI, /_swapi/ itself).
 std::optional<FaultRoute> route_of_path(std::string_view path) noexcept;
 
+// 204 and 304 answers carry no body (RFC 9110 §15.3.5, §15.4.5): a fault with either status
+// sends none, or the client would read the body as the start of the next response.
+constexpr bool status_has_no_body(int status) noexcept { return status == 204 || status == 304; }
+
 // What a JWKS body fault serves instead of the published set.
 enum class BodyFault { garbage, empty_set, truncated };
 std::string_view body_fault_name(BodyFault body) noexcept;
@@ -39,7 +43,7 @@ std::string_view body_fault_name(BodyFault body) noexcept;
 struct FaultSpec {
   FaultRoute route = FaultRoute::jwks;
   std::string path = "/api*";           // api: exact path, or a prefix ending in '*'
-  std::optional<int> status;            // answer this status instead
+  std::optional<int> status;            // answer this status (200-599) instead
   std::chrono::milliseconds delay{0};   // wait this long before answering
   std::optional<BodyFault> body;        // jwks only
   std::vector<std::string> drop_kids;   // jwks only: leave these keys out of the set
@@ -53,6 +57,8 @@ struct FaultSpec {
 inline constexpr std::chrono::milliseconds kMaxDelay = std::chrono::minutes(10);
 inline constexpr std::int64_t kMaxSkewSeconds = 10LL * 365 * 86400;
 inline constexpr std::size_t kMaxFaults = 64;
+inline constexpr std::size_t kMaxDropKids = 16;       // per fault
+inline constexpr std::size_t kMaxSpecTextBytes = 256;  // a kid, a Cache-Control value, a path
 
 // The JSON body of POST /_swapi/faults as a spec:
 //   {"route": "jwks", "status": 503, "delay_ms": 2000, "body": "garbage" | "empty-set" |

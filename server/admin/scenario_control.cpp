@@ -8,6 +8,7 @@
 
 #include "base/diagnostic.h"
 #include "base/json_text.h"
+#include "jose/scopes.h"
 #include "server/admin/admin_access.h"
 #include "server/issuer/token_endpoint.h"
 #include "server/web/json_response.h"
@@ -16,6 +17,9 @@
 namespace swapi::server {
 
 namespace {
+
+// Extra claims are merged into each of the next tokens and logged whole.
+constexpr std::size_t kMaxExtraClaimsBytes = 4096;
 
 // What a garbage body fault serves: what a misconfigured proxy or an error page in front of
 // the issuer sends, with the JSON content type still claimed.
@@ -124,7 +128,9 @@ bool ScenarioControl::Impl::admitted(const httplib::Request& request, httplib::R
 void ScenarioControl::Impl::answer_fault_status(FaultRoute route, int status, const FaultEffect& effect,
                                                 httplib::Response& response) const {
   std::string why = "injected by swapi fault " + ids_text(effect.ids);
-  if (route == FaultRoute::token) {
+  if (status_has_no_body(status)) {
+    response.status = status;
+  } else if (route == FaultRoute::token) {
     // RFC 6749 §5.2 shape, so an OAuth client reads the failure as it would Auth0's.
     std::string error = status == 503 ? "temporarily_unavailable" : status >= 500 ? "server_error" : "invalid_request";
     set_oauth_error(response, {status, error, why});
@@ -157,6 +163,9 @@ void ScenarioControl::Impl::add_fault(const httplib::Request& request, httplib::
   if (spec.route != FaultRoute::api && spec.route != FaultRoute::clock && !hooks.jwks_body)
     return set_json_error(response, 409, "this server runs no local issuer (--jwks-uri or --jwks-file): its " +
                                              std::string(route_name(spec.route)) + " route has nothing to fault");
+  if (spec.delay.count() > 0 && delay->capacity() == 0)
+    return set_json_error(response, 409, "this server has one worker (--max-threads 1): a delayed request would hold "
+                                         "it and stop the server; start it with --max-threads 2 or more for delays");
   std::string description = describe(spec);
   auto id = book.add(std::move(spec));
   if (!id)
@@ -181,6 +190,15 @@ void ScenarioControl::Impl::set_claims(const httplib::Request& request, httplib:
       return set_json_error(response, 400, "'count' must be a positive integer");
     count = it->get<std::uint64_t>();
   }
+  // Merged into every token for `count` tokens and logged: a token stays under the guard's
+  // 8 KiB (jose::kDefaultMaxTokenBytes) and the log line short.
+  if (body["claims"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).size() > kMaxExtraClaimsBytes)
+    return set_json_error(response, 400, "the extra claims are at most " + std::to_string(kMaxExtraClaimsBytes) +
+                                         " bytes as JSON (a token is at most 8 KiB)");
+  // The token endpoint would refuse every token then (token_endpoint.cpp); say so now.
+  if (jose::extract_scopes(body["claims"]).contains(std::string(jose::kScenarioControlScope)))
+    return set_json_error(response, 400, "extra claims cannot grant swapi:admin: scenario control's scope is never in "
+                                         "an issued token");
   if (!hooks.jwks_body) return set_json_error(response, 409, "this server runs no local issuer: it issues no tokens");
   {
     std::lock_guard lock(claims_mutex);
@@ -245,14 +263,16 @@ bool ScenarioControl::intercept(const httplib::Request& request, httplib::Respon
   FaultEffect effect = self.book.take(*route, request.path);
   if (!effect.any()) return false;
   if (effect.delay.count() > 0 &&
-      self.delay->hold(std::min(effect.delay, kMaxDelay)) == RequestDelay::Held::refused)
+      self.delay->hold(std::min(effect.delay, kMaxDelay), effect.ids) == RequestDelay::Held::refused)
     self.log("delay of fault " + ids_text(effect.ids) + " skipped for " + request.method + " " + request.path + ": " +
              std::to_string(self.delay->holding()) + " requests are held already (half the workers at most)");
 
   bool jwks_change = effect.body || !effect.drop_kids.empty() || effect.cache_control;
   if (*route == FaultRoute::jwks && jwks_change && self.hooks.jwks_body) {
     response.status = effect.status.value_or(200);
-    response.set_content(faulted_jwks(self.hooks.jwks_body(), effect), "application/json");
+    // A body fault and a 204/304 never meet in one spec, but two faults may merge them.
+    if (!status_has_no_body(response.status))
+      response.set_content(faulted_jwks(self.hooks.jwks_body(), effect), "application/json");
     std::string cache_control = effect.cache_control.value_or(std::string(kJwksCacheControl));
     if (!cache_control.empty()) response.set_header("Cache-Control", cache_control);
     return true;
@@ -302,6 +322,7 @@ void ScenarioControl::register_routes(httplib::Server& http) {
   http.Delete(R"(/_swapi/faults/(\d{1,18}))", guarded([self](const httplib::Request& request, httplib::Response& response) {
     std::uint64_t id = std::stoull(request.matches[1].str());
     if (!self->book.remove(id)) return set_json_error(response, 404, "no active fault #" + std::to_string(id));
+    self->delay->release(id);  // a removed delay ends for the requests waiting on it too
     self->log("fault #" + std::to_string(id) + " removed");
     send_object(response, 200, {{"removed", id}});
   }));
@@ -331,6 +352,8 @@ void register_admin_off_routes(httplib::Server& http, bool loopback_shape) {
   http.Post("/_swapi/.*", off);
   http.Delete("/_swapi/.*", off);
   http.Put("/_swapi/.*", off);
+  http.Patch("/_swapi/.*", off);
+  http.Options("/_swapi/.*", off);
 }
 
 }  // namespace swapi::server

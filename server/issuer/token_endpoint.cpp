@@ -88,6 +88,12 @@ std::variant<nlohmann::json, OAuthError> grant_token(const TokenRequest& request
       }
     }
   }
+  // Whoever holds a client secret must not become an operator of scenario control: not by a
+  // client allowed the scope, not by extra claims, not by anything added later.
+  if (jose::extract_scopes(claims).contains(std::string(jose::kScenarioControlScope)))
+    return OAuthError{400, "invalid_scope", "scope '" + std::string(jose::kScenarioControlScope) +
+                                                "' is reserved for scenario control: the token endpoint never issues it "
+                                                "(swapi fault and swapi stats mint their own)"};
   // --client ids come from argv and may be any bytes; never let them make dump() throw.
   std::string payload = claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string token = jose::sign_compact(header, payload, key);

@@ -44,6 +44,19 @@ TEST_CASE("admin access: without --admin every /_swapi/ route is 404, saying how
     CHECK(res->status == 404);
     CHECK(detail_of(res) == "scenario control is off: start the server with `swapi serve --admin`");
   }
+  // Every method, not only the ones scenario control uses.
+  auto client = server.client();
+  for (const char* method : {"PUT", "PATCH", "OPTIONS", "HEAD", "DELETE"}) {
+    httplib::Request request;
+    request.method = method;
+    request.path = "/_swapi/faults/1";
+    if (std::string_view(method).starts_with("P")) request.body = "{}";
+    auto res = client.send(request);
+    INFO(method);
+    REQUIRE(res);
+    CHECK(res->status == 404);
+    if (!res->body.empty()) CHECK(detail_of(res) == "scenario control is off: start the server with `swapi serve --admin`");
+  }
   auto result = swapi_at(server, {"fault", "jwks", "--status", "503"});
   CHECK(result.exit_code == 3);
   CHECK(result.err == "swapi: fault jwks: " + server.base_url() +
@@ -71,6 +84,74 @@ TEST_CASE("admin access: no server there is a runtime error (exit 3) naming the 
   auto rotate = run_swapi({"keys", "rotate", "--now", "--base", base}, {{"SWAPI_HOME", home.path().string()}});
   CHECK(rotate.exit_code == 3);
   CHECK(rotate.err.find("swapi: keys rotate --now: cannot reach " + base) == 0);
+}
+
+// What answers at --base is not ours to trust: an answer that is not a JSON object, or one
+// nested a million levels deep (printing it recursed until the stack overflowed: exit 139),
+// is a runtime error in words.
+TEST_CASE("admin access: a server answering 200 with deep JSON or a non-object is refused in words (exit 3)") {
+  LocalServer other;
+  std::string deep = std::string(1000000, '[') + std::string(1000000, ']');
+  other.server().Get("/_swapi/stats", [&](const httplib::Request&, httplib::Response& response) {
+    response.set_content(deep, "application/json");
+  });
+  other.server().Get("/_swapi/faults", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("[1, 2]", "application/json");
+  });
+  other.start();
+  TempDir home;
+  for (std::vector<std::string> args : {std::vector<std::string>{"stats", "--json"}, {"stats"}, {"fault", "list"}}) {
+    args.insert(args.end(), {"--base", other.base_url()});
+    auto result = run_swapi(args, {{"SWAPI_HOME", home.path().string()}});
+    INFO(args[0] << " " << args[1]);
+    CHECK(result.exit_code == 3);
+    CHECK(result.out.empty());
+    CHECK(result.err == "swapi: " + std::string(args[0] == "stats" ? "stats" : "fault list") + ": " + other.base_url() +
+                            " answered 200 with a body that is not a JSON object\n"
+                            "  hint: is that URL a swapi serve?\n");
+  }
+}
+
+// The issuer signs with the keyset an admin token is checked against, so a token it hands out
+// must never carry swapi:admin: else a --client allowed that scope, or extra claims adding it,
+// would make anyone holding a client secret an operator of scenario control.
+TEST_CASE("admin access: POST /oauth/token never issues swapi:admin, whatever the client or the extra claims") {
+  ServerProcess server({"--admin", "--client", "ops:ops-secret:read:films,swapi:admin"});
+  auto token_for = [&](const std::string& form) {
+    return server.client().Post("/oauth/token", "grant_type=client_credentials&client_id=ops&client_secret=ops-secret" + form,
+                                "application/x-www-form-urlencoded");
+  };
+  const std::string reserved = "scope 'swapi:admin' is reserved for scenario control: the token endpoint never issues "
+                               "it (swapi fault and swapi stats mint their own)";
+  for (const char* form : {"", "&scope=swapi:admin"}) {
+    auto res = token_for(form);
+    REQUIRE(res);
+    INFO(form << ": " << res->body);
+    CHECK(res->status == 400);
+    CHECK(nlohmann::json::parse(res->body) == nlohmann::json{{"error", "invalid_scope"}, {"error_description", reserved}});
+  }
+  auto films = token_for("&scope=read:films");
+  REQUIRE(films);
+  REQUIRE(films->status == 200);
+
+  // Extra claims that would grant it are refused when asked for, in scope, scp or permissions.
+  for (const auto& claims : {nlohmann::json{{"scope", "read:films swapi:admin"}}, nlohmann::json{{"scp", {"swapi:admin"}}},
+                             nlohmann::json{{"permissions", {"swapi:admin"}}}}) {
+    auto res = admin_call(server, "POST", "/_swapi/actions/claims", {{"claims", claims}, {"count", 5}});
+    REQUIRE(res);
+    INFO(claims.dump());
+    CHECK(res->status == 400);
+    CHECK(nlohmann::json::parse(res->body)["detail"] ==
+          "extra claims cannot grant swapi:admin: scenario control's scope is never in an issued token");
+  }
+  CHECK(admin_json(server, "GET", "/_swapi/faults")["extra_claims"].is_null());
+  auto after = token_for("&scope=read:films");
+  REQUIRE(after);
+  REQUIRE(after->status == 200);
+  auto access = nlohmann::json::parse(after->body)["access_token"].get<std::string>();
+  auto refused = server.client().Get("/_swapi/faults", bearer(access));
+  REQUIRE(refused);
+  CHECK(refused->status == 403);
 }
 
 TEST_CASE("admin access: no token 401, wrong scope 403, a foreign key 401, the right token 200") {
@@ -151,4 +232,14 @@ TEST_CASE("admin access: with --jwks-file (no local issuer) the api and clock fa
   auto stats = cli_stats(server);
   CHECK(stats["auth"] == nlohmann::json{{"no_token", 1}});
   CHECK(stats["statuses"] == nlohmann::json{{"401", 1}, {"500", 1}});
+
+  // `swapi keys rotate` on the state dir: the CLI now signs with the new key, and the server
+  // follows the keyset as it does with a local issuer (it held a copy from its start: every
+  // admin request was refused, 'unknown_kid', until a restart).
+  auto rotated = run_swapi({"keys", "rotate"}, {{"SWAPI_HOME", server.home()}});
+  REQUIRE(rotated.exit_code == 0);
+  auto after = swapi_at(server, {"fault", "list"});
+  CHECK(after.err.empty());
+  CHECK(after.exit_code == 0);
+  CHECK(after.out == "no faults\n");
 }

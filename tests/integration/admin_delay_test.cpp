@@ -63,7 +63,7 @@ TEST_CASE("delay: 8 requests held for 3 s on the default pool; meanwhile others 
   }
 }
 
-TEST_CASE("delay: `swapi fault clear` lets the waiting requests go on; SIGTERM does not wait out a delay") {
+TEST_CASE("delay: `swapi fault clear` (all, or the one fault) lets the waiting requests go on; SIGTERM does not wait out a delay") {
   ServerProcess server({"--admin"});
   add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
   int cleared_status = 0;
@@ -79,6 +79,22 @@ TEST_CASE("delay: `swapi fault clear` lets the waiting requests go on; SIGTERM d
   waiting.join();
   CHECK(cleared_status == 200);
   CHECK(cleared_after < 5);
+
+  // `swapi fault clear ID` of the delay ends its waits as well; another fault's waits go on.
+  auto delayed = add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
+  int removed_status = 0;
+  double removed_after = 0;
+  std::thread removed([&] {
+    auto start = std::chrono::steady_clock::now();
+    auto res = server.client().Get("/.well-known/jwks.json");
+    removed_after = seconds_since(start);
+    removed_status = res ? res->status : -1;
+  });
+  REQUIRE(eventually([&] { return applied(server) == 1; }));
+  REQUIRE(swapi_at(server, {"fault", "clear", std::to_string(delayed)}).exit_code == 0);
+  removed.join();
+  CHECK(removed_status == 200);
+  CHECK(removed_after < 5);
 
   add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
   std::thread stopped([&] { server.client().Get("/.well-known/jwks.json"); });
@@ -104,4 +120,29 @@ TEST_CASE("delay: at most half the workers wait; past that a delayed request is 
                         "already (half the workers at most)"));
   CHECK(server.client().Get("/healthz")->status == 200);
   for (auto& thread : held) thread.join();
+}
+
+// With one worker, "half the workers" is none: a delayed request would hold the only worker
+// and every other request (health checks, the admin route that clears the fault) would wait.
+TEST_CASE("delay: with --threads 1 a delay fault is refused (409, exit 3) and the worker stays free") {
+  ServerProcess server({"--admin", "--threads", "1"});
+  auto res = admin_call(server, "POST", "/_swapi/faults", {{"route", "api"}, {"delay_ms", 5000}});
+  REQUIRE(res);
+  CHECK(res->status == 409);
+  CHECK(nlohmann::json::parse(res->body)["detail"] ==
+        "this server has one worker (--max-threads 1): a delayed request would hold it and stop the server; start it "
+        "with --max-threads 2 or more for delays");
+  auto cli = swapi_at(server, {"fault", "jwks", "--delay", "5s"});
+  CHECK(cli.exit_code == 3);
+  CHECK(cli.err.find("--max-threads 2 or more") != std::string::npos);
+  CHECK(admin_json(server, "GET", "/_swapi/faults")["faults"].empty());
+
+  auto start = std::chrono::steady_clock::now();
+  auto health = server.client().Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(seconds_since(start) < 1.0);
+  // A status fault needs no waiting: it is still taken.
+  add_fault(server, {{"route", "jwks"}, {"status", 503}, {"count", 1}});
+  CHECK(server.client().Get("/.well-known/jwks.json")->status == 503);
 }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/integration/admin_test_support.h"
+#include "tests/support/raw_http.h"
 
 using namespace swapi;
 using namespace swapi::test;
@@ -233,7 +234,69 @@ TEST_CASE("swapi fault: what the server refuses comes back as a usage error with
   REQUIRE(deep);
   CHECK(deep->status == 400);
   CHECK(nlohmann::json::parse(deep->body)["detail"] == "the body nests deeper than 16 levels");
+  // Checked by the CLI, in the option's own words (the server would name its JSON member).
+  for (const char* delay : {"11m", "600001ms", "2h"}) {
+    auto too_long = swapi_at(server, {"fault", "jwks", "--delay", delay});
+    CHECK(too_long.exit_code == 2);
+    CHECK(too_long.err == "swapi: fault --delay: '" + std::string(delay) +
+                              "' is longer than 10m, the longest delay\n  hint: use 500ms, 2s, 1m (at most 10m)\n");
+  }
+  CHECK(swapi_at(server, {"fault", "jwks", "--delay", "10m", "--count", "1"}).exit_code == 0);
   auto clear_missing = swapi_at(server, {"fault", "clear", "7"});
   CHECK(clear_missing.exit_code == 3);
   CHECK(clear_missing.err == "swapi: fault clear: no active fault #7\n");
+}
+
+// A status fault answers what HTTP lets that status be: no 1xx (an interim answer, after which
+// the client waits for the real one), and 204 and 304 without a body (a body there is read as
+// the start of the next response on the connection).
+TEST_CASE("fault --status: 1xx is refused; 204 and 304 come without a body, the connection stays usable") {
+  ServerProcess server({"--admin"});
+  auto interim = swapi_at(server, {"fault", "jwks", "--status", "100"});
+  CHECK(interim.exit_code == 2);
+  CHECK(interim.err.find("--status: Value 100 not in range 200 to 599") != std::string::npos);
+  auto raw = admin_call(server, "POST", "/_swapi/faults", {{"route", "api"}, {"status", 101}});
+  REQUIRE(raw);
+  CHECK(raw->status == 400);
+  CHECK(nlohmann::json::parse(raw->body)["detail"] == "'status' must be between 200 and 599");
+  auto with_body = admin_call(server, "POST", "/_swapi/faults", {{"route", "jwks"}, {"status", 204}, {"body", "garbage"}});
+  REQUIRE(with_body);
+  CHECK(with_body->status == 400);
+  CHECK(nlohmann::json::parse(with_body->body)["detail"] ==
+        "a 204 or 304 answer has no body: 'body' and 'drop_kid' cannot go with it");
+
+  add_fault(server, {{"route", "api"}, {"status", 304}, {"count", 1}});
+  add_fault(server, {{"route", "jwks"}, {"status", 204}, {"cache_control", "no-store"}, {"count", 1}});
+  RawConnection connection(server.port());
+  REQUIRE(connection.send("GET /api/films/1/ HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /.well-known/jwks.json HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto not_modified = connection.read_response();
+  REQUIRE(not_modified);
+  CHECK(not_modified->status == 304);
+  CHECK(not_modified->header("content-length").empty());
+  auto no_content = connection.read_response();
+  REQUIRE(no_content);
+  CHECK(no_content->status == 204);
+  CHECK(no_content->header("content-length").empty());
+  CHECK(no_content->header("cache-control") == "no-store");
+  auto health = connection.read_response();
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(health->body == R"({"status":"ok"})");
+}
+
+TEST_CASE("fault claims: at most 4 KiB of extra claims, so an issued token stays one the guard takes") {
+  ServerProcess server({"--admin"});
+  auto big = admin_call(server, "POST", "/_swapi/actions/claims", {{"claims", {{"pad", std::string(5000, 'x')}}}, {"count", 3}});
+  REQUIRE(big);
+  CHECK(big->status == 400);
+  CHECK(nlohmann::json::parse(big->body)["detail"] == "the extra claims are at most 4096 bytes as JSON (a token is at most 8 KiB)");
+  CHECK(admin_json(server, "GET", "/_swapi/faults")["extra_claims"].is_null());
+  auto fits = admin_call(server, "POST", "/_swapi/actions/claims", {{"claims", {{"pad", std::string(4000, 'x')}}}});
+  REQUIRE(fits);
+  CHECK(fits->status == 200);
+  auto token = issued_token(server);
+  CHECK(payload_of(token)["pad"] == std::string(4000, 'x'));
+  CHECK(server.client().Get("/api/films/1/", bearer(token))->status == 200);
 }

@@ -46,3 +46,24 @@ TEST_CASE("request delay: at most max_holding wait; release_all ends them; close
   CHECK(third == Held::released);
   CHECK(delay.hold(10min) == Held::released);  // no new wait once closed
 }
+
+TEST_CASE("request delay: release(id) ends the waits of that fault's requests only") {
+  WorkerSleepDelay delay(3);
+  const std::uint64_t by_one[] = {1}, by_one_and_two[] = {1, 2}, by_three[] = {3};
+  Held first = Held::waited, second = Held::waited, third = Held::waited;
+  std::thread a([&] { first = delay.hold(10min, by_one); });
+  std::thread b([&] { second = delay.hold(10min, by_one_and_two); });
+  std::thread c([&] { third = delay.hold(10min, by_three); });
+  wait_until_holding(delay, 3);
+  delay.release(1);
+  a.join();
+  b.join();
+  CHECK(first == Held::released);
+  CHECK(second == Held::released);
+  CHECK(delay.holding() == 1);  // fault #3's request still waits
+  delay.release(2);             // no one waits on #2 any more: nothing happens
+  CHECK(delay.holding() == 1);
+  delay.release_all();
+  c.join();
+  CHECK(third == Held::released);
+}
