@@ -48,8 +48,7 @@ void add_options(CLI::App& cmd, server::ServeOptions& o, std::string& token_ttl)
 
   auto* auth = "Authentication";
   cmd.add_flag("--no-auth", o.no_auth, "Turn authentication off: every route is open")->group(auth);
-  cmd.add_option("--keys", o.keys_dir, "State dir with the keyset and clients (default $SWAPI_HOME, "
-                 "$XDG_STATE_HOME/swapi, ~/.local/state/swapi)")->group(auth);
+  add_state_dir_option(cmd, o.keys_dir, "the keyset and clients")->group(auth);
   cmd.add_option("--issuer", o.issuer, "Expected iss, exact (default: this server's URL + '/')")
       ->check(kNonEmpty)->group(auth);
   cmd.add_option("--audience", o.audiences, "Expected aud, repeatable (default https://starwarsapi.com)")

@@ -141,6 +141,22 @@ TEST_CASE("swapi help [COMMAND...] prints that command's help, exit 0; an unknow
   CHECK(deep.err == "swapi: help: unknown command 'keys lst'\n  hint: did you mean 'swapi help keys list'?\n");
 }
 
+TEST_CASE("an empty --keys is refused by every command, not read as the default state dir") {
+  // `--keys "$UNSET"` used to sign with, or serve, the user's real keyset without a word.
+  // (serve declares --keys with the same helper; run in-process before the fix it would serve.)
+  for (std::vector<std::string> args : {std::vector<std::string>{"call", "--keys", "", "/api/"},
+                                        {"check", "--keys", ""},
+                                        {"token", "mint", "--keys", ""},
+                                        {"keys", "list", "--keys", ""}}) {
+    auto r = run_cli(args);
+    std::string command = "swapi " + args[0] + (args[0] == "token" || args[0] == "keys" ? " " + args[1] : "");
+    CAPTURE(command);
+    CHECK(r.code == 2);
+    CHECK(r.err == "swapi: usage: --keys: an empty value is not allowed\n  hint: run '" + command +
+                       " --help' for the options\n");
+  }
+}
+
 TEST_CASE("serve refuses values that would start a server that cannot work, before starting it") {
   auto r = run_cli({"serve", "--audience", ""});
   CHECK(r.code == 2);
