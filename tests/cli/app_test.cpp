@@ -163,6 +163,9 @@ TEST_CASE("serve refuses values that would start a server that cannot work, befo
   CHECK(r.err == "swapi: usage: --audience: an empty value is not allowed\n  hint: run 'swapi serve --help' for the options\n");
   r = run_cli({"serve", "--host", ""});
   CHECK(r.err.starts_with("swapi: usage: --host: an empty value is not allowed\n"));
+  r = run_cli({"serve", "--alg", ""});  // was "the default algorithms", without a word
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: --alg: an empty value is not allowed\n  hint: run 'swapi serve --help' for the options\n");
   r = run_cli({"serve", "--persist", "/tmp/writes.json"});
   CHECK(r.code == 2);
   CHECK(r.err == "swapi: serve --persist: the swapi flavor is read-only: there are no writes to persist\n"
