@@ -83,6 +83,7 @@ int run(int argc, const char* const* argv, Context& context) {
     Action action = sub.setup(app, context);
     actions.emplace_back(app.get_subcommand(sub.name), std::move(action));
   }
+  one_value_per_option(app);
 
   try {
     app.parse(argc, argv);

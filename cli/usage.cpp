@@ -67,6 +67,13 @@ const CLI::Validator& kNonEmpty = kNonEmptyValidator;
 
 CLI::Validator whole_number_in(long long min, long long max) { return number_validator(min, max, "INT"); }
 
+void one_value_per_option(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (!option->get_positional()) option->allow_extra_args(false);
+  }
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) one_value_per_option(*sub);
+}
+
 const CLI::App& named_command(const CLI::App& app, std::string& path) {
   for (const CLI::App* sub : app.get_subcommands()) {
     path += " " + sub->get_name();
