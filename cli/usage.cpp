@@ -95,7 +95,8 @@ std::string usage_message(const CLI::App& app, const CLI::Error& error, const st
   auto remaining = app.remaining(/*recurse=*/true);
   bool extras = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr;
   bool missing = dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && command.get_require_subcommand_min() > 0;
-  std::string option = extras ? first_unplaced(remaining, args, /*want_option=*/true) : std::string{};
+  // "swapi --versoin": CLI11 reports the missing command, but the misspelled option is the news.
+  std::string option = extras || missing ? first_unplaced(remaining, args, /*want_option=*/true) : std::string{};
   std::string word = extras || missing ? first_unplaced(remaining, args, /*want_option=*/false) : std::string{};
 
   if (!option.empty()) {
@@ -121,6 +122,9 @@ std::string usage_message(const CLI::App& app, const CLI::Error& error, const st
     }
   } else if (extras && !word.empty()) {
     message = "'" + path + "' takes no argument '" + word + "'";
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr && message.ends_with(" missing")) {
+    // "--port" last on the line: CLI11 says "--port: 1 required INT:INT in 0..65535 missing".
+    message = message.substr(0, message.find(':')) + " needs a value";
   }
   // RFC 7638 thumbprints (our kids) start with '-' one time in 32, and CLI11 then reads them
   // as options: say how to pass such a value.

@@ -79,6 +79,21 @@ TEST_CASE("a bare swapi is a usage error: exit 2, a short usage on stderr, nothi
                  "  hint: run 'swapi --help' for what each does\n");
 }
 
+TEST_CASE("a misspelled option before any command, and an option left without its value, say so") {
+  // Before: "'swapi' needs a command: ...", the misspelling unmentioned.
+  auto r = run_cli({"--versoin"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: 'swapi' has no option '--versoin'\n"
+                 "  hint: did you mean '--version'? run 'swapi --help' for the options\n");
+  // Before: "--port: 1 required INT:INT in 0..65535 missing".
+  r = run_cli({"serve", "--port"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: --port needs a value\n  hint: run 'swapi serve --help' for the options\n");
+  r = run_cli({"token", "mint", "--scope"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: --scope needs a value\n  hint: run 'swapi token mint --help' for the options\n");
+}
+
 TEST_CASE("a misspelled option gets a did-you-mean and points at that command's --help, in every command") {
   auto r = run_cli({"serve", "--prot", "9000"});
   CHECK(r.code == 2);
