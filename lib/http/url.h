@@ -21,4 +21,9 @@ UrlParts parse_url(std::string_view url);
 // the machine, the only place plain http is acceptable for fetching keys.
 bool is_loopback_host(std::string_view host) noexcept;
 
+// A peer address as getpeername gives it (numeric, never a name): 127.0.0.0/8, ::1, and both
+// as IPv4-mapped IPv6 (::ffff:127.x.y.z, a dual-stack socket's IPv4 peer). Anything else (a
+// LAN address, "", a name such as "localhost") is not loopback.
+bool is_loopback_address(std::string_view address) noexcept;
+
 }  // namespace swapi::http

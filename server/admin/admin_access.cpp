@@ -1,7 +1,5 @@
 #include "server/admin/admin_access.h"
 
-#include <arpa/inet.h>
-
 #include <vector>
 
 #include "base/ascii.h"
@@ -23,16 +21,6 @@ AdminRefusal token_refusal(Challenge::Kind kind, std::string code, std::string d
 }
 
 }  // namespace
-
-bool is_loopback_address(std::string_view address) noexcept {
-  std::string text(address);
-  in_addr v4{};
-  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1) return false;
-  if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
-  return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
-}
 
 std::optional<AdminRefusal> check_admin_access(const AdminRequest& request, std::span<const jose::Jwk> keys,
                                                std::int64_t now) {

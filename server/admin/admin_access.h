@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/url.h"
 #include "jose/jwk.h"
 #include "server/auth/auth_challenge.h"
 
@@ -16,9 +17,8 @@ namespace swapi::server {
 
 inline constexpr std::string_view kAdminScope = "swapi:admin";
 
-// 127.0.0.0/8, ::1, and both as IPv4-mapped IPv6 (::ffff:127.x.y.z), as getpeername gives
-// them; anything else (a LAN address, "", a name) is not loopback.
-bool is_loopback_address(std::string_view address) noexcept;
+// The peer-address test (127.0.0.0/8, ::1, IPv4-mapped), shared with the explorer's prefill.
+using http::is_loopback_address;
 
 struct AdminRequest {
   std::string_view remote_addr;

@@ -44,6 +44,7 @@ struct Connection {
   // Is a whole request head here (and, when it declares a Content-Length of at most
   // `prebuffer` bytes and part of its body came with it, the whole body)? Remembers how far it
   // looked, so a client sending its head byte by byte costs one pass over it, not one per byte.
+  // Never ready once a line of the head ends in a bare LF: `bare_lf` says so, to be refused.
   bool request_ready(std::size_t prebuffer);
   void release_idle_buffer();  // an idle keep-alive connection holds no buffer
 
@@ -54,12 +55,13 @@ struct Connection {
   std::size_t start = 0;    // buffer[start..] is unread
   std::size_t scanned = 0;  // request_ready() looked at unread bytes before this offset
   std::size_t head_bytes = 0;  // set by request_ready(): the head's length, 0 while incomplete
+  bool bare_lf = false;        // set by request_ready(): a head line ends in LF without CR
   Clock::time_point deadline{};  // of what the connection is waiting for now
   std::size_t served = 0;        // requests answered on it
   bool linger = false;           // close lingering (body_framing.h) when the answer is out
   bool timed_out = false;        // the request's deadline passed while a worker read it
-  bool registered = false;
-  std::size_t drained = 0;       // bytes read and dropped in a lingering close       // known to the poller's epoll set
+  bool registered = false;       // known to the poller's epoll set
+  std::size_t drained = 0;       // bytes read and dropped in a lingering close
   std::string remote_ip, local_ip;
   int remote_port = -1, local_port = -1;
 };

@@ -38,6 +38,8 @@ constexpr auto kDrainTime = std::chrono::milliseconds(250);
 // Deadlines are checked this often: their resolution, and the poller's only timer.
 constexpr auto kDeadlineTick = std::chrono::milliseconds(50);
 
+constexpr const char* kBareLf = "a line of the request head ends in LF without CR (RFC 9112 §2.2: lines end in CRLF)";
+
 thread_local Connection* serving = nullptr;
 
 enum class Phase { handshake, idle, head, draining };
@@ -176,6 +178,8 @@ class ConnectionFront {
         start_draining(connection);
       } else if (phase == Phase::head && connection->request_ready(limits_.prebuffer_bytes)) {
         dispatch(connection);  // cannot happen from a worker, but costs nothing to honour
+      } else if (phase == Phase::head && connection->bare_lf) {
+        refuse(connection, 400, kBareLf);  // a pipelined request a worker found malformed
       } else {
         arm(connection, IoStatus::want_read);
       }
@@ -198,6 +202,7 @@ class ConnectionFront {
       connection->deadline = Clock::now() + limits_.request_timeout;
     }
     if (connection->request_ready(limits_.prebuffer_bytes)) return dispatch(connection);
+    if (connection->bare_lf) return refuse(connection, 400, kBareLf);
     if (status == IoStatus::closed || status == IoStatus::failed) return drop(connection);
     if (connection->head_bytes == 0 && connection->unread().size() >= limits_.max_head_bytes)
       return refuse(connection, 431, "the request head is larger than " + std::to_string(limits_.max_head_bytes) + " bytes");
@@ -227,9 +232,10 @@ class ConnectionFront {
   // The front's own answer (408, 431): sent if there is room, then a lingering close.
   void refuse(Connection* connection, int status, const std::string& reason) {
     std::string body = limits_.error_body ? limits_.error_body(status, reason) : "{}";
+    std::string headers = limits_.answer_headers ? limits_.answer_headers(connection->unread()) : "";
     std::string bytes = "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase(status)) +
                         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-                        "\r\nConnection: close\r\n\r\n" + body;
+                        "\r\nConnection: close\r\n" + headers + "\r\n" + body;
     if (connection->tls_ready) connection->send(bytes.data(), bytes.size());
     if (limits_.note) {
       std::string peer;

@@ -57,6 +57,9 @@ struct FrontLimits {
   int listen_backlog = 4096;  // the kernel caps it at net.core.somaxconn
   // The JSON body of the front's own answers (408, 431), in the server's error format.
   std::function<std::string(int status, std::string_view reason)> error_body;
+  // Header lines ("Name: value\r\n" each) for those answers, from the bytes of the refused
+  // request's head that did arrive (perhaps not all of it): the CORS headers (web/cors.h).
+  std::function<std::string(std::string_view head)> answer_headers;
   std::function<void(std::string_view)> note;  // one line for the server log
 };
 

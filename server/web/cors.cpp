@@ -7,6 +7,7 @@
 
 #include "base/ascii.h"
 #include "base/diagnostic.h"
+#include "server/web/explorer.h"
 
 namespace swapi::server {
 
@@ -23,15 +24,13 @@ constexpr std::string_view kExposedHeaders = "WWW-Authenticate";
 // How long a browser may reuse a preflight answer; Chromium caps it at 2 h, Firefox at 24 h.
 constexpr std::string_view kPreflightMaxAge = "600";
 
-constexpr std::string_view kExplorerPrefix = "/explorer";
-
 bool is_host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
 // "[::1]" or a host name / IPv4 address, already lower-cased.
 bool valid_host(std::string_view host) {
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+  if (host.size() >= 3 && host.front() == '[' && host.back() == ']') {
     return std::all_of(host.begin() + 1, host.end() - 1, [](char c) {
       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == ':' || c == '.';
     });
@@ -50,6 +49,32 @@ void add_vary_origin(httplib::Response& response) {
   } else if (found->second.find("Origin") == std::string::npos) {
     found->second += ", Origin";
   }
+}
+
+// What decorate() looks at, from a raw request head that may be cut anywhere: the method and
+// path of the request line and the first Origin field among the complete lines after it.
+httplib::Request request_of_raw_head(std::string_view head) {
+  httplib::Request request;
+  std::size_t line_end = head.find("\r\n");
+  std::string_view line = head.substr(0, line_end);
+  std::size_t space = line.find(' ');
+  request.method = std::string(line.substr(0, space));
+  if (space != std::string_view::npos) {
+    std::string_view target = line.substr(space + 1);
+    request.path = std::string(target.substr(0, target.find_first_of(" ?")));
+  }
+  while (line_end != std::string_view::npos) {
+    std::size_t start = line_end + 2;
+    line_end = head.find("\r\n", start);
+    if (line_end == std::string_view::npos || line_end == start) break;  // cut short, or the head's end
+    std::string_view field = head.substr(start, line_end - start);
+    std::size_t colon = field.find(':');
+    if (colon != std::string_view::npos && base::iequals(field.substr(0, colon), "Origin")) {
+      request.headers.emplace("Origin", std::string(base::trim(field.substr(colon + 1))));
+      break;
+    }
+  }
+  return request;
 }
 
 }  // namespace
@@ -114,6 +139,10 @@ bool CorsPolicy::allows(std::string_view origin) const {
 
 std::string CorsPolicy::preflight_refusal(const httplib::Request& request) const {
   std::string origin = request.get_header_value("Origin");
+  // Before "off" or "not allowed": whatever --cors says, the explorer is never shared.
+  if (is_explorer_path(request.path))
+    return "the explorer is for this server's own origin: its answers are never shared with another (they may hold "
+           "the default client's secret)";
   if (!enabled()) return "cross-origin requests are off: start swapi serve with --cors " + origin;
   if (!allows(origin)) return "origin " + origin + " may not call this server: it is not one of its --cors origins";
   std::string method = request.get_header_value("Access-Control-Request-Method");
@@ -157,13 +186,22 @@ bool CorsPolicy::answer_preflight(const httplib::Request& request, httplib::Resp
 }
 
 void CorsPolicy::decorate(const httplib::Request& request, httplib::Response& response) const {
-  if (!enabled() || is_preflight(request) || request.path.starts_with(kExplorerPrefix)) return;
+  if (!enabled() || is_preflight(request) || is_explorer_path(request.path)) return;
   add_vary_origin(response);
   if (!request.has_header("Origin")) return;
   std::string origin = request.get_header_value("Origin");
   if (!allows(origin)) return;
   response.set_header("Access-Control-Allow-Origin", any_ ? "*" : origin);
   response.set_header("Access-Control-Expose-Headers", std::string(kExposedHeaders));
+}
+
+std::string CorsPolicy::headers_for_raw_head(std::string_view head) const {
+  if (!enabled()) return {};
+  httplib::Response response;
+  decorate(request_of_raw_head(head), response);
+  std::string lines;
+  for (const auto& [name, value] : response.headers) lines += name + ": " + value + "\r\n";
+  return lines;
 }
 
 }  // namespace swapi::server

@@ -3,13 +3,15 @@
 // Fetch standard's "CORS protocol"). Off by default: no origin is allowed and no
 // Access-Control-* header is ever sent.
 //
-// Two hooks, both in server.cpp's handlers:
+// Three hooks, wired in server.cpp:
 //  - answer_preflight(), before the auth guard: a preflight (OPTIONS with Origin and
 //    Access-Control-Request-Method) never carries a token, so the guard would answer 401 and
 //    the browser would never send the real request.
 //  - decorate(), on every response (cpp-httplib's post-routing handler runs for route
 //    answers, the guard's 401/403 and its own errors alike), so a front-end can read why it
 //    was refused.
+//  - headers_for_raw_head(), the same headers for the connection front's own answers (408,
+//    431, 400), which come before cpp-httplib parsed anything.
 //
 // Credentials: the API's only credential is a bearer token that the page's own script puts
 // in an Authorization header. In the Fetch standard that is an ordinary request header,
@@ -44,10 +46,8 @@ class CorsPolicy {
 
   // When `request` is a CORS preflight, answers it and returns true: 204 with the allowed
   // methods and headers for an allowed origin asking for what is allowed, else 403 with a
-  // JSON reason (in the flavor's shape, via set_error) and no CORS header. False otherwise.
-  // When `request` is a CORS preflight, answers it and returns true: 204 with the allowed
-  // methods and headers for an allowed origin asking for what is allowed, else 403 with a
-  // reason (through set_error, the flavor's JSON shape) and no CORS header. False otherwise.
+  // reason (through set_error, the flavor's JSON shape) and no CORS header, always for the
+  // explorer's paths. False otherwise.
   using SetError = std::function<void(httplib::Response&, int status, std::string_view reason)>;
   bool answer_preflight(const httplib::Request& request, httplib::Response& response,
                         const SetError& set_error) const;
@@ -57,6 +57,11 @@ class CorsPolicy {
   // to another). Nothing when CORS is off, for the explorer page (it may carry the default
   // client's secret: no other origin may read it), or for a preflight already answered.
   void decorate(const httplib::Request& request, httplib::Response& response) const;
+
+  // decorate()'s headers as "Name: value\r\n" lines, for an answer the connection front
+  // gives before any request is parsed (408, 431, 400): from the raw bytes of the request
+  // head that arrived, its request line's path and its first complete Origin line.
+  std::string headers_for_raw_head(std::string_view head) const;
 
   static bool is_preflight(const httplib::Request& request);
 

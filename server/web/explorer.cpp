@@ -1,6 +1,7 @@
 #include "server/web/explorer.h"
 
 #include <httplib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -8,17 +9,21 @@
 #include <string_view>
 
 #include "base/ascii.h"
-#include "http/url.h"  // is_loopback_host
+#include "http/url.h"  // is_loopback_address, is_loopback_host
 #include "server/web/explorer_assets.h"
+#include "server/web/peer_user.h"
 
 namespace swapi::server {
 
 // Only this server's own files; connect-src for the API calls the page makes on its own
 // origin; form-action 'none' so that a form can never be submitted as a navigation (the
-// secret in a URL or a history entry), even if the script failed to load.
+// secret in a URL or a history entry), even if the script failed to load. Trusted Types with
+// no policy: the script builds the DOM with textContent only, and the browser enforces it
+// (an innerHTML or a script URL from a string throws instead of running what an answer says).
 const char* const kExplorerContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; "
+    "trusted-types 'none'";
 
 namespace {
 
@@ -38,6 +43,8 @@ void set_security_headers(httplib::Response& response) {
   response.set_header("Referrer-Policy", "no-referrer");
   // No other origin may embed these answers (a <script> or <img> from elsewhere).
   response.set_header("Cross-Origin-Resource-Policy", "same-origin");
+  // A page on another origin that opened this one (window.open) keeps no handle on it.
+  response.set_header("Cross-Origin-Opener-Policy", "same-origin");
 }
 
 // For an HTML attribute value in double quotes (and text): every character that could end
@@ -78,17 +85,6 @@ std::string fill_template(std::string_view page, ValueOf&& value_of) {
   return out;
 }
 
-// "127.0.0.1", "::1", "::ffff:127.0.0.1" (a dual-stack socket's IPv4 peer).
-bool is_loopback_address(std::string_view address) {
-  constexpr std::string_view kMapped = "::ffff:";
-  if (address.size() > kMapped.size() && base::iequals(address.substr(0, kMapped.size()), kMapped) &&
-      address.find('.') != std::string_view::npos)
-    address.remove_prefix(kMapped.size());
-  // Only numeric addresses: the peer is never a name, and "localhost" here would be a lie.
-  if (address.empty() || address.find_first_not_of("0123456789abcdefABCDEF.:") != std::string_view::npos) return false;
-  return http::is_loopback_host(address);
-}
-
 // The host of a Host header value: "127.0.0.1:8080" -> "127.0.0.1", "[::1]:8080" -> "::1".
 std::string_view host_name(std::string_view host) {
   if (host.starts_with('[')) {
@@ -98,14 +94,38 @@ std::string_view host_name(std::string_view host) {
   return host.substr(0, host.find(':'));
 }
 
+// If-None-Match (RFC 9110 §13.1.2): "*", or a list of entity tags compared weakly (a "W/"
+// prefix ignored on either side).
+bool none_match_fails(std::string_view header, std::string_view etag) {
+  if (base::trim(header) == "*") return true;
+  while (!header.empty()) {
+    std::size_t comma = std::min(header.find(','), header.size());
+    std::string_view tag = base::trim(header.substr(0, comma));
+    header.remove_prefix(std::min(comma + 1, header.size()));
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
+// The kernel's word on who holds the other end (peer_user.h): the user running this server.
+bool peer_is_this_user(const httplib::Request& request) {
+  auto uid = loopback_peer_uid({request.remote_addr, request.remote_port, request.local_addr, request.local_port});
+  return uid && *uid == ::geteuid();
+}
+
 }  // namespace
 
 bool is_local_request(const httplib::Request& request) {
-  if (!is_loopback_address(request.remote_addr)) return false;
+  if (!http::is_loopback_address(request.remote_addr)) return false;
   if (request.get_header_value_count("Host") != 1) return false;
   std::string header = request.get_header_value("Host");  // a copy: host_name views into it
   std::string_view host = host_name(header);
   return !host.empty() && http::is_loopback_host(host);
+}
+
+bool is_explorer_path(std::string_view path) {
+  return path == kPagePath.substr(0, kPagePath.size() - 1) || path.starts_with(kPagePath);
 }
 
 bool accepts_html(const httplib::Request& request) {
@@ -127,7 +147,9 @@ bool accepts_html(const httplib::Request& request) {
 
 std::string explorer_page(const httplib::Request& request, const ExplorerSettings& settings) {
   std::optional<ClientCredentials> client;
-  if (settings.default_client && is_local_request(request)) client = settings.default_client();
+  if (settings.default_client && is_local_request(request) &&
+      (settings.same_user ? settings.same_user(request) : peer_is_this_user(request)))
+    client = settings.default_client();
   return fill_template(asset("index.html").body, [&](std::string_view name) -> std::optional<std::string> {
     if (name == "client_id") return client ? client->id : "";
     if (name == "client_secret") return client ? client->secret : "";
@@ -163,7 +185,7 @@ void register_explorer_routes(httplib::Server& http, ExplorerSettings settings) 
       // Revalidated on every load, answered 304 while the build is the same.
       response.set_header("Cache-Control", "no-cache");
       response.set_header("ETag", std::string(file.etag));
-      if (request.get_header_value("If-None-Match") == file.etag) {
+      if (none_match_fails(request.get_header_value("If-None-Match"), file.etag)) {
         response.status = 304;
         return;
       }

@@ -1,6 +1,6 @@
 #pragma once
 // The explorer's files (server/web/explorer/*.html|css|js), compiled into the binary by
-// server/web/explorer/embed_explorer.cmake at build time.
+// cmake/embed_files.cmake at build time.
 #include <span>
 #include <string_view>
 

@@ -13,9 +13,8 @@
 //  - It counts no fields, so one request can carry any number of them.
 //  - It does not check Host, which HTTP/1.1 requires exactly once.
 // Each of those is refused with 400 (431 for the count) and the connection closed, as RFC
-// 9112 §5.1/§5.2 and RFC 9110 §5.5 ask. What cannot be judged here: a field line ending in a
-// bare LF, which cpp-httplib drops without a trace before any hook runs (that needs the
-// connection reader of its own, issue 10).
+// 9112 §5.1/§5.2 and RFC 9110 §5.5 ask. A line ending in a bare LF never gets here: cpp-httplib
+// would drop it without a trace, so the connection front refuses it (connection.h).
 #include <optional>
 #include <string>
 

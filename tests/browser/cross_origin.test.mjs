@@ -2,7 +2,8 @@
 // loopback origin (a front-end on its own port) gets a token, fetches /api/films/1/ with it
 // (the browser's preflight passes), and without it reads the 401's WWW-Authenticate reason.
 // A page from an origin not in --cors is refused by the browser, and even an allowed origin
-// cannot read the explorer page (it may hold the default client's secret).
+// cannot read the explorer page (it may hold the default client's secret); a DNS-rebinding name
+// for 127.0.0.1 gets the page with an empty token form.
 //   SWAPI_BIN=build/swapi node tests/browser/cross_origin.test.mjs
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -19,7 +20,8 @@ async function frontEnd() {
   return { origin: `http://127.0.0.1:${http.address().port}`, close: () => new Promise((resolve) => http.close(resolve)) };
 }
 
-const browser = await launchBrowser();  // first: skips (exit 77) when a tool is missing
+// rebound.example stands for a DNS-rebinding attacker's name, made to resolve to 127.0.0.1.
+const browser = await launchBrowser(['--host-resolver-rules=MAP rebound.example 127.0.0.1']);  // first: may skip (77)
 const allowed = await frontEnd();
 const other = await frontEnd();
 const server = await startServer(['--cors', allowed.origin]);
@@ -77,6 +79,16 @@ await run([
       try { await fetch(`${api}/explorer/`); return 'read'; } catch (error) { return String(error); }
     }, server.url);
     assert.match(read, /TypeError/);
+  }],
+  ['a page under a name that resolves to 127.0.0.1 (DNS rebinding) gets the explorer with an empty form', async () => {
+    const { port } = new URL(server.url);
+    await page.goto(`http://rebound.example:${port}/explorer/`);
+    await page.getByLabel('read:films').waitFor();  // the page works, its script ran
+    const form = await page.evaluate(() => [document.getElementById('client-id').value,
+                                            document.getElementById('client-secret').value]);
+    assert.deepEqual(form, ['', '']);
+    const html = await page.evaluate(async () => (await fetch('/explorer/')).text());
+    assert.ok(!html.includes(server.clientSecret()), 'the secret is in the page fetched under that name');
   }],
   ['an origin not in --cors is refused by the browser', async () => {
     const film = await fromPage(other.origin, getFilm, { api: server.url, token: null });

@@ -33,7 +33,8 @@ export function chromiumPath() {
     'install Debian\'s chromium package (scripts/setup with SWAPI_SETUP_BROWSER=1 does), or set SWAPI_CHROMIUM');
 }
 
-export async function launchBrowser() {
+// `extraArgs`: more Chromium switches, e.g. --host-resolver-rules to give a name an address.
+export async function launchBrowser(extraArgs = []) {
   const { chromium } = await playwright();
   return chromium.launch({
     executablePath: chromiumPath(),
@@ -41,7 +42,7 @@ export async function launchBrowser() {
     // No background traffic: this machine has no network beyond loopback, and a test must not
     // wait on Chromium's own lookups.
     args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
+           '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -4,6 +4,7 @@
 // answer given after the body was read keeps it, and the next request gets its own answer.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <csignal>
 #include <utility>
 #include <vector>
@@ -256,6 +257,8 @@ TEST_CASE("framing: header fields a peer could read differently are 400 and clos
       {"%00 in a value (decoded by cpp-httplib)", "X-Note: a%00b\r\n"},
       {"Transfer-Encoding with a space before the colon", "Transfer-Encoding : chunked\r\n"},
       {"a second Host", "Host: other.example\r\n"},
+      {"a field line ending in a bare LF", "X-Note: a\nContent-Length: " + length + "\r\n"},
+      {"a bare LF ending the head", "X-Note: a\r\n\n"},
   };
   for (std::string flavor : {"swapi", "loopback"}) {
     AuthServer server({rsa_key()}, {"--flavor", flavor});
@@ -270,6 +273,24 @@ TEST_CASE("framing: header fields a peer could read differently are 400 and clos
     }
     serves_fresh_connections(server.process());
   }
+}
+
+// cpp-httplib 0.11.4 drops a line ending in a bare LF without a trace, and a head of LF lines
+// never ends for it: the connection front refuses either at once, also when pipelined.
+TEST_CASE("framing: a request head in bare LF lines is 400 at once, not a wait; so is a pipelined one") {
+  AuthServer server;
+  RawConnection connection(server.process().port());
+  auto sent = std::chrono::steady_clock::now();
+  connection.send("GET /healthz HTTP/1.1\nHost: 127.0.0.1\n\n");
+  RawResponse refused = only_answer(connection);
+  CHECK(std::chrono::steady_clock::now() - sent < std::chrono::seconds(2));  // the deadline is 10 s
+  CHECK(refused.status == 400);
+  CHECK(json::parse(refused.body)["detail"] ==
+        "a line of the request head ends in LF without CR (RFC 9112 §2.2: lines end in CRLF)");
+  RawConnection pipelined(server.process().port());
+  pipelined.send(kSmuggled + "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Note: a\nContent-Length: 5\r\n\r\n");
+  CHECK(next_status(pipelined) == 200);
+  CHECK(only_answer(pipelined).status == 400);
 }
 
 TEST_CASE("framing: an HTTP/1.1 request without Host is 400; HTTP/1.0 needs none") {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/explorer_support.h"
+#include "tests/support/raw_http.h"
 #include "tests/support/server_process.h"
 
 using namespace swapi::test;
@@ -129,6 +130,55 @@ TEST_CASE("cors: the issuer's routes and the public ones carry the headers too -
   // The page may hold the default client's secret: no other origin may read it.
   check_no_cors(server.client().Get("/explorer/", origin));
   check_no_cors(server.client().Get("/explorer/explorer.js", origin));
+}
+
+TEST_CASE("cors: a preflight for the explorer is refused like its answers - an allowed origin gets no Access-Control header") {
+  ServerProcess server({"--cors", kFront});
+  for (std::string path : {"/explorer/", "/explorer/explorer.js", "/explorer"}) {
+    CAPTURE(path);
+    auto res = options(server, path, preflight_headers(kFront));
+    REQUIRE(res);
+    CHECK(res->status == 403);
+    CHECK(nlohmann::json::parse(res->body)["detail"] ==
+          "the explorer is for this server's own origin: its answers are never shared with another (they may hold "
+          "the default client's secret)");
+    check_no_cors(res);
+  }
+}
+
+TEST_CASE("cors: the connection front's own 431 408 and 400 carry the headers too - a front-end reads why") {
+  ServerProcess server({"--cors", kFront, "--request-timeout", "1"});
+  std::string head = "GET /api/films/1/ HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + kFront + "\r\n";
+  auto check_front_answer = [&](const std::optional<RawResponse>& res, int status, const std::string& origin) {
+    REQUIRE(res);
+    CHECK(res->status == status);
+    CHECK(res->header("access-control-allow-origin") == origin);
+    CHECK(res->header("access-control-expose-headers") == std::string(origin.empty() ? "" : "WWW-Authenticate"));
+    CHECK(res->header("vary") == "Origin");
+    CHECK(res->header("connection") == "close");
+  };
+  {
+    RawConnection big(server.port());  // a head over 64 KiB in lines under 8 KiB each
+    std::string lines;
+    for (int i = 0; i < 20; ++i) lines += "X-Filler-" + std::to_string(i) + ": " + std::string(4000, 'a') + "\r\n";
+    big.send(head + lines);
+    check_front_answer(big.read_response(), 431, kFront);
+  }
+  {
+    RawConnection slow(server.port());  // the head never ends
+    slow.send(head);
+    check_front_answer(slow.read_response(std::chrono::seconds(5)), 408, kFront);
+  }
+  {
+    RawConnection bare(server.port());  // a line ending in a bare LF
+    bare.send(head + "X-Bare: 1\n\r\n");
+    check_front_answer(bare.read_response(), 400, kFront);
+  }
+  {
+    RawConnection other(server.port());  // another origin: only Vary
+    other.send("GET /api/films/1/ HTTP/1.1\r\nOrigin: http://localhost:3001\r\n");
+    check_front_answer(other.read_response(std::chrono::seconds(5)), 408, "");
+  }
 }
 
 TEST_CASE("cors: another origin gets no Access-Control header but Vary: Origin for caches") {

@@ -5,6 +5,9 @@
 
 #include <httplib.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -19,7 +22,8 @@ namespace {
 
 const std::string kCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; "
+    "trusted-types 'none'";
 
 void check_security_headers(const httplib::Response& res) {
   CHECK(res.get_header_value("Content-Security-Policy") == kCsp);
@@ -27,6 +31,7 @@ void check_security_headers(const httplib::Response& res) {
   CHECK(res.get_header_value("X-Frame-Options") == "DENY");
   CHECK(res.get_header_value("Referrer-Policy") == "no-referrer");
   CHECK(res.get_header_value("Cross-Origin-Resource-Policy") == "same-origin");
+  CHECK(res.get_header_value("Cross-Origin-Opener-Policy") == "same-origin");
 }
 
 httplib::Headers accept(const std::string& value) { return {{"Accept", value}}; }
@@ -43,7 +48,7 @@ TEST_CASE("explorer: GET /explorer/ is the page public with a strict CSP and nev
   check_security_headers(*res);
   CHECK(res->body.find("<title>swapi explorer</title>") != std::string::npos);
   // No inline script or style: the CSP would block them, so the page must not need them.
-  CHECK(res->body.find("<script src=\"explorer.js\" defer></script>") != std::string::npos);
+  CHECK(res->body.find("<script type=\"module\" src=\"explorer.js\"></script>") != std::string::npos);
   CHECK(res->body.find("<script>") == std::string::npos);
   CHECK(res->body.find("<style") == std::string::npos);
   CHECK(res->body.find(" style=") == std::string::npos);
@@ -56,6 +61,11 @@ TEST_CASE("explorer: its script and stylesheet have their types the CSP an ETag 
   ServerProcess server;
   auto client = server.client();
   for (auto [path, type] : {std::pair{"/explorer/explorer.js", "text/javascript; charset=utf-8"},
+                            // the modules it imports, one job each
+                            std::pair{"/explorer/explorer_common.js", "text/javascript; charset=utf-8"},
+                            std::pair{"/explorer/explorer_routes.js", "text/javascript; charset=utf-8"},
+                            std::pair{"/explorer/explorer_token.js", "text/javascript; charset=utf-8"},
+                            std::pair{"/explorer/explorer_try.js", "text/javascript; charset=utf-8"},
                             std::pair{"/explorer/explorer.css", "text/css; charset=utf-8"}}) {
     CAPTURE(path);
     auto res = client.Get(path);
@@ -74,6 +84,13 @@ TEST_CASE("explorer: its script and stylesheet have their types the CSP an ETag 
     CHECK_FALSE(again->has_header("Content-Length"));  // not the 200's length, and never "0"
     auto stale = client.Get(path, {{"If-None-Match", "\"0\""}});
     CHECK(stale->status == 200);
+    // RFC 9110 §13.1.2: a list, weak comparison, and "*" (what a cache revalidating several
+    // stored answers sends).
+    for (std::string list : {"\"0\", " + etag, "W/" + etag, std::string("*")}) {
+      CAPTURE(list);
+      CHECK(client.Get(path, {{"If-None-Match", list}})->status == 304);
+    }
+    CHECK(client.Get(path, {{"If-None-Match", "\"0\", W/\"1\""}})->status == 200);
   }
   // Route patterns are regular expressions in cpp-httplib: the dot is escaped.
   CHECK(client.Get("/explorer/explorerXjs")->status == 404);
@@ -119,6 +136,19 @@ TEST_CASE("explorer: from this machine the token form holds the default client's
   CHECK(res->body.find("type=\"password\" value=\"" + secret + "\"") != std::string::npos);
 }
 
+TEST_CASE("explorer: no field that holds the secret or a token lets the browser keep or restore its value") {
+  ServerProcess server;
+  auto res = server.client().Get("/explorer/");
+  REQUIRE(res);
+  // Firefox restores form fields on reload and writes them to its session file unless told not to.
+  for (std::string id : {"client-id", "client-secret", "pasted-token", "token-text"}) {
+    CAPTURE(id);
+    std::smatch tag;
+    REQUIRE(std::regex_search(res->body, tag, std::regex("<(input|textarea) id=\"" + id + "\"[^>]*>")));
+    CHECK(tag.str().find(" autocomplete=\"off\"") != std::string::npos);
+  }
+}
+
 TEST_CASE("explorer: a loopback peer on 127.0.0.2 gets the prefill too (all of 127.0.0.0/8 is this machine)") {
   ServerProcess server({"--host", "127.0.0.2"});
   REQUIRE(server.base_url().starts_with("http://127.0.0.2:"));
@@ -139,6 +169,42 @@ TEST_CASE("explorer: a request naming another host gets no secret (a DNS-rebindi
     CHECK(res->body.find("swapi-cli") == std::string::npos);
     CHECK(res->body.find("name=\"client_secret\" type=\"password\" value=\"\"") != std::string::npos);
   }
+}
+
+TEST_CASE("explorer: another account on this machine gets no secret (its peer is loopback too)") {
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: only root can be another user for a moment (setuid in a child)");
+    return;
+  }
+  ServerProcess server;
+  std::string secret = default_client_secret(server);
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {  // nobody, asking for the page over loopback as a browser on a shared box would
+    ::close(pipe_fds[0]);
+    std::string page = "setuid failed";
+    if (::setgid(65534) == 0 && ::setuid(65534) == 0) {
+      httplib::Client client("127.0.0.1", server.port());
+      auto res = client.Get("/explorer/");
+      page = res ? res->body : "no answer";
+    }
+    (void)!::write(pipe_fds[1], page.data(), page.size());
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  std::string page;
+  char chunk[4096];
+  for (ssize_t got; (got = ::read(pipe_fds[0], chunk, sizeof chunk)) > 0;) page.append(chunk, static_cast<std::size_t>(got));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(page.find("<title>swapi explorer</title>") != std::string::npos);
+  CHECK(page.find(secret) == std::string::npos);
+  CHECK(page.find("name=\"client_secret\" type=\"password\" value=\"\"") != std::string::npos);
+  // The user running serve still gets it.
+  CHECK(server.client().Get("/explorer/")->body.find("value=\"" + secret + "\"") != std::string::npos);
 }
 
 TEST_CASE("explorer: trusting another issuer's keys there is no client to prefill") {

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,7 +18,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -103,6 +106,30 @@ long listen_backlog(int port) {
   return send_queue;
 }
 
+// TcpExtListenOverflows of this network namespace (/proc/net/netstat: a names line, then a
+// values line, per group).
+long listen_overflows() {
+  std::ifstream netstat("/proc/net/netstat");
+  std::string names, values;
+  while (std::getline(netstat, names) && std::getline(netstat, values)) {
+    if (names.rfind("TcpExt:", 0) != 0) continue;
+    std::istringstream name_words(names), value_words(values);
+    std::string name, value;
+    while (name_words >> name && value_words >> value)
+      if (name == "ListenOverflows") return std::stol(value);
+  }
+  return 0;
+}
+
+// 1000 client sockets and the server's as many: more than a default soft limit of 1024.
+void raise_open_file_limit(rlim_t wanted) {
+  rlimit files{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &files) == 0);
+  files.rlim_cur = std::min(files.rlim_max, std::max(files.rlim_cur, wanted));
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &files) == 0);
+  REQUIRE(files.rlim_cur >= wanted);
+}
+
 long somaxconn() {
   long value = 4096;
   std::ifstream("/proc/sys/net/core/somaxconn") >> value;
@@ -131,41 +158,60 @@ std::chrono::milliseconds timed_valid_request(int port, int& status) {
 
 }  // namespace
 
-TEST_CASE("load: a burst of 500 simultaneous connections all get answers, without overflowing the listen queue") {
+TEST_CASE("load: a burst of 1000 simultaneous connections all get answers, without overflowing the listen queue") {
+  raise_open_file_limit(2200);
   ServerProcess server({"--no-auth"});
   // cpp-httplib listens with a backlog of 5: a burst overflowed it and waited for a SYN
   // retransmit (1 s, then 3 s). The server asks for 4096, which the kernel caps at somaxconn.
   CHECK(listen_backlog(server.port()) >= std::min(1024L, somaxconn()));
 
+  long overflows_before = listen_overflows();
   Sockets sockets;
-  for (int i = 0; i < 500; ++i) sockets.fds.push_back(open_socket(server.port()));
-  CHECK(exchange_all(sockets.fds, kHealthz, "HTTP/1.1 200 OK", 30s) == 500);
+  for (int i = 0; i < 1000; ++i) sockets.fds.push_back(open_socket(server.port()));
+  CHECK(exchange_all(sockets.fds, kHealthz, "HTTP/1.1 200 OK", 30s) == 1000);
+  // Counted per network namespace, so another test's listener could add to it, but none of
+  // them takes a burst: any overflow here is this server's.
+  CHECK(listen_overflows() - overflows_before == 0);
 }
 
-TEST_CASE("load: 200 idle and 200 half-sent requests do not delay a valid request") {
+TEST_CASE("load: 500 idle and 500 half-sent requests do not delay a valid request, and their memory goes with them") {
+  raise_open_file_limit(2200);
   ServerProcess server({"--no-auth", "--max-threads", "4", "--request-timeout", "60", "--idle-timeout", "60"});
-  Sockets idle, slow;
-  for (int i = 0; i < 200; ++i) idle.fds.push_back(open_socket(server.port()));
-  for (int i = 0; i < 200; ++i) slow.fds.push_back(open_socket(server.port()));
-  // Half a request line each, then nothing: with the old thread-per-connection pool, each one
-  // held a worker until its read timed out.
-  const std::string half = "GET /api/films/1/ HT";
-  std::size_t written = 0;
-  auto deadline = Clock::now() + 10s;
-  for (int fd : slow.fds) {
-    pollfd entry{fd, POLLOUT, 0};
-    while (::poll(&entry, 1, 100) <= 0 && Clock::now() < deadline) {
-    }
-    written += ::send(fd, half.data(), half.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(half.size());
-  }
-  REQUIRE(written == 200);
-  for (int round = 0; round < 3; ++round) {
+  {
     int status = 0;
-    auto took = timed_valid_request(server.port(), status);
-    CAPTURE(round);
-    CHECK(status == 200);
-    CHECK(took < 2s);  // the goal is 1 s; the rest is room for a loaded CI machine
+    timed_valid_request(server.port(), status);  // the first answer touches what every answer needs
+    REQUIRE(status == 200);
   }
+  std::size_t rss_before = server.rss_kib();
+  {
+    Sockets idle, slow;
+    for (int i = 0; i < 500; ++i) idle.fds.push_back(open_socket(server.port()));
+    for (int i = 0; i < 500; ++i) slow.fds.push_back(open_socket(server.port()));
+    // Half a request line each, then nothing: with the old thread-per-connection pool, each
+    // one held a worker until its read timed out.
+    const std::string half = "GET /api/films/1/ HT";
+    std::size_t written = 0;
+    auto deadline = Clock::now() + 10s;
+    for (int fd : slow.fds) {
+      pollfd entry{fd, POLLOUT, 0};
+      while (::poll(&entry, 1, 100) <= 0 && Clock::now() < deadline) {
+      }
+      written += ::send(fd, half.data(), half.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(half.size());
+    }
+    REQUIRE(written == 500);
+    for (int round = 0; round < 3; ++round) {
+      int status = 0;
+      auto took = timed_valid_request(server.port(), status);
+      CAPTURE(round);
+      CHECK(status == 200);
+      CHECK(took < 2s);  // the goal is 1 s; the rest is room for a loaded CI machine
+    }
+  }
+  // Closed by the client: the server lets go of them (their buffers and state), at once.
+  auto deadline = Clock::now() + 5s;
+  while (server.rss_kib() > rss_before + 1024 && Clock::now() < deadline) std::this_thread::sleep_for(20ms);
+  CAPTURE(rss_before);
+  CHECK(server.rss_kib() <= rss_before + 1024);
 }
 
 TEST_CASE("load: a request sent one byte a second is cut off with 408 at its deadline") {

@@ -74,6 +74,8 @@ TEST_CASE("cors: what is not an origin is refused with the reason and a hint") {
   CHECK(refusal("http://localhost:").starts_with("'http://localhost:' has a port"));
   CHECK(refusal("http://").starts_with("'http://' has no valid host"));
   CHECK(refusal("http://a b").starts_with("'http://a b' has no valid host"));
+  CHECK(refusal("http://[]").starts_with("'http://[]' has no valid host"));
+  CHECK(refusal("http://[]:3000").starts_with("'http://[]:3000' has no valid host"));
 }
 
 TEST_CASE("cors: '*' goes alone") {
@@ -152,4 +154,23 @@ TEST_CASE("cors: answers to an allowed origin expose WWW-Authenticate - others g
   httplib::Response off;
   CorsPolicy().decorate(request("GET", "/api/films/1/", {{"Origin", "http://localhost:3000"}}), off);
   CHECK(off.headers.empty());
+}
+
+TEST_CASE("cors: the front's own answers get the headers from the raw head that arrived") {
+  CorsPolicy policy({"http://localhost:3000"});
+  const std::string allowed =
+      "Access-Control-Allow-Origin: http://localhost:3000\r\nAccess-Control-Expose-Headers: WWW-Authenticate\r\n"
+      "Vary: Origin\r\n";
+  CHECK(policy.headers_for_raw_head("GET /api/films/1/ HTTP/1.1\r\nHost: x\r\norigin:  http://localhost:3000 \r\n") ==
+        allowed);
+  CHECK(policy.headers_for_raw_head("POST /oauth/token?x=1 HTTP/1.1\r\nOrigin: http://localhost:3000\r\n\r\n{") == allowed);
+  // A line cut short is not read: it might have gone on ("...:30001").
+  CHECK(policy.headers_for_raw_head("GET / HTTP/1.1\r\nOrigin: http://localhost:3000") == "Vary: Origin\r\n");
+  CHECK(policy.headers_for_raw_head("GET / HTTP/1.1\r\nOrigin: http://localhost:3001\r\n") == "Vary: Origin\r\n");
+  CHECK(policy.headers_for_raw_head("GET /explorer/ HTTP/1.1\r\nOrigin: http://localhost:3000\r\n").empty());
+  CHECK(policy.headers_for_raw_head("").find("Access-Control") == std::string::npos);
+  CHECK(policy.headers_for_raw_head("GET").find("Access-Control") == std::string::npos);
+  // Only the head: an Origin line after the blank line is body.
+  CHECK(policy.headers_for_raw_head("GET / HTTP/1.1\r\n\r\nOrigin: http://localhost:3000\r\n") == "Vary: Origin\r\n");
+  CHECK(CorsPolicy().headers_for_raw_head("GET / HTTP/1.1\r\nOrigin: http://localhost:3000\r\n").empty());
 }
