@@ -18,10 +18,12 @@ std::string Context::getenv(const std::string& name) const {
   return {};
 }
 
-void add_state_dir_option(CLI::App& command, std::string& dir) {
-  command.add_option("--keys", dir, "State dir with the keyset (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
-                     "~/.local/state/swapi)")
-      ->type_name("DIR");
+CLI::Option* add_state_dir_option(CLI::App& command, std::string& dir, const std::string& holds) {
+  return command
+      .add_option("--keys", dir, "State dir with " + holds + " (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
+                  "~/.local/state/swapi)")
+      ->type_name("DIR")
+      ->check(kNonEmpty);
 }
 
 void add_timeout_option(CLI::App& command, double& seconds, const std::string& description) {
@@ -81,6 +83,7 @@ int run(int argc, const char* const* argv, Context& context) {
     Action action = sub.setup(app, context);
     actions.emplace_back(app.get_subcommand(sub.name), std::move(action));
   }
+  one_value_per_option(app);
 
   try {
     app.parse(argc, argv);

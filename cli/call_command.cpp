@@ -53,8 +53,7 @@ void add_options(CLI::App& cmd, CallOptions& o) {
                                 "name; see swapi token defects)")->type_name("NAME");
   token->excludes(scope);
   token->excludes(defect);
-  cmd.add_option("--keys", o.keys_dir, "State dir whose keyset signs (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
-                 "~/.local/state/swapi)")->type_name("DIR");
+  add_state_dir_option(cmd, o.keys_dir, "the keyset that signs");
   cmd.add_option("--iss", o.iss, "Issuer of a minted token (default: what the last swapi serve recorded)")
       ->type_name("ISSUER");
   cmd.add_option("--aud", o.aud, "Audience of a minted token (default: recorded, else https://starwarsapi.com)")

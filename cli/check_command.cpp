@@ -46,8 +46,7 @@ void add_options(CLI::App& cmd, CheckOptions& o) {
       ->type_name("ISSUER");
   cmd.add_option("--aud", o.aud, "Audience of the minted tokens (default: recorded, else https://starwarsapi.com)")
       ->type_name("AUDIENCE");
-  cmd.add_option("--keys", o.keys_dir, "State dir whose keyset signs (default $SWAPI_HOME, $XDG_STATE_HOME/swapi, "
-                 "~/.local/state/swapi)")->type_name("DIR");
+  add_state_dir_option(cmd, o.keys_dir, "the keyset that signs");
   cmd.add_option("--only", o.only, "Run only these cases or defects, comma-separated")->delimiter(',')->type_name("CASE,...");
   cmd.add_option("--skip", o.skip, "Skip these cases or defects, comma-separated")->delimiter(',')->type_name("CASE,...");
   auto* token = cmd.add_option("--token", o.token, "Black-box mode: mutate this token from another issuer (needs --jwks)")

@@ -7,14 +7,17 @@
 #include "cli/app.h"
 #include "testkit/admin_client.h"
 
-namespace CLI { class App; }
+namespace CLI { class App; class Option; }
 
 namespace swapi::cli {
 
 using Action = std::function<int()>;
 
-// --keys DIR, the state dir every client subcommand shares with `swapi serve`.
-void add_state_dir_option(CLI::App& command, std::string& dir);
+// --keys DIR, the state dir every subcommand shares with `swapi serve`. An empty value is
+// refused: `--keys "$UNSET"` would otherwise fall back to the default state dir and sign with
+// (or, for serve, trust and publish) the user's real keyset unasked.
+// `holds` says what the dir is for in the help ("the keyset", "the keyset that signs").
+CLI::Option* add_state_dir_option(CLI::App& command, std::string& dir, const std::string& holds = "the keyset");
 
 // --timeout SECONDS for call and check: a finite number from 0.001 to 3600. (CLI::Range alone
 // lets "nan" through, since every comparison with NaN is false, and a NaN timeout is none.)

@@ -48,8 +48,7 @@ void add_options(CLI::App& cmd, server::ServeOptions& o, std::string& token_ttl)
 
   auto* auth = "Authentication";
   cmd.add_flag("--no-auth", o.no_auth, "Turn authentication off: every route is open")->group(auth);
-  cmd.add_option("--keys", o.keys_dir, "State dir with the keyset and clients (default $SWAPI_HOME, "
-                 "$XDG_STATE_HOME/swapi, ~/.local/state/swapi)")->group(auth);
+  add_state_dir_option(cmd, o.keys_dir, "the keyset and clients")->group(auth);
   cmd.add_option("--issuer", o.issuer, "Expected iss, exact (default: this server's URL + '/')")
       ->check(kNonEmpty)->group(auth);
   cmd.add_option("--audience", o.audiences, "Expected aud, repeatable (default https://starwarsapi.com)")
@@ -64,8 +63,9 @@ void add_options(CLI::App& cmd, server::ServeOptions& o, std::string& token_ttl)
                  "or the response's Cache-Control max-age)")->check(whole_number_in(1, 86400))->group(auth);
   cmd.add_option("--jwks-rpm", o.jwks_rpm, "At most this many JWKS refetches a minute for unknown kids (default 10)")
       ->check(whole_number_in(0, 600))->group(auth);
+  // An empty --alg ('' or "RS256,") would silently mean "the default".
   cmd.add_option("--alg", o.algs, "Allowed algorithms, comma-separated (default: those of the trusted keys)")
-      ->delimiter(',')->group(auth);
+      ->delimiter(',')->check(kNonEmpty)->group(auth);
   cmd.add_option("--leeway", o.leeway, "Clock skew allowed for exp/nbf/iat, seconds (default 5)")
       ->check(whole_number_in(0, 3600))->group(auth);
   cmd.add_flag_function("--no-require-exp", [&o](std::int64_t) { o.require_exp = false; }, "Accept tokens without exp")->group(auth);

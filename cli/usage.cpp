@@ -67,6 +67,13 @@ const CLI::Validator& kNonEmpty = kNonEmptyValidator;
 
 CLI::Validator whole_number_in(long long min, long long max) { return number_validator(min, max, "INT"); }
 
+void one_value_per_option(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (!option->get_positional()) option->allow_extra_args(false);
+  }
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) one_value_per_option(*sub);
+}
+
 const CLI::App& named_command(const CLI::App& app, std::string& path) {
   for (const CLI::App* sub : app.get_subcommands()) {
     path += " " + sub->get_name();
@@ -88,7 +95,8 @@ std::string usage_message(const CLI::App& app, const CLI::Error& error, const st
   auto remaining = app.remaining(/*recurse=*/true);
   bool extras = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr;
   bool missing = dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && command.get_require_subcommand_min() > 0;
-  std::string option = extras ? first_unplaced(remaining, args, /*want_option=*/true) : std::string{};
+  // "swapi --versoin": CLI11 reports the missing command, but the misspelled option is the news.
+  std::string option = extras || missing ? first_unplaced(remaining, args, /*want_option=*/true) : std::string{};
   std::string word = extras || missing ? first_unplaced(remaining, args, /*want_option=*/false) : std::string{};
 
   if (!option.empty()) {
@@ -114,6 +122,9 @@ std::string usage_message(const CLI::App& app, const CLI::Error& error, const st
     }
   } else if (extras && !word.empty()) {
     message = "'" + path + "' takes no argument '" + word + "'";
+  } else if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr && message.ends_with(" missing")) {
+    // "--port" last on the line: CLI11 says "--port: 1 required INT:INT in 0..65535 missing".
+    message = message.substr(0, message.find(':')) + " needs a value";
   }
   // RFC 7638 thumbprints (our kids) start with '-' one time in 32, and CLI11 then reads them
   // as options: say how to pass such a value.

@@ -20,6 +20,12 @@ CLI::Validator whole_number_in(long long min, long long max);
 // Refuses an empty value: `--audience ''` would otherwise mean a token whose aud is "" passes.
 extern const CLI::Validator& kNonEmpty;
 
+// Every option of `app` and its subcommands takes one value per occurrence (repeat it, or use
+// commas where it says so). CLI11 lets a repeatable option swallow the words after it, so
+// `swapi call -H 'Accept: x' /api/films/` (curl's order) lost its target to -H and said
+// "target is required", and `swapi check --scope read:films URL` checked the default URL.
+void one_value_per_option(CLI::App& app);
+
 // The command the user named, down to the deepest subcommand parsed ("swapi token mint").
 const CLI::App& named_command(const CLI::App& app, std::string& path);
 

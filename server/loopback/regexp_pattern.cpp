@@ -1,6 +1,7 @@
 #include "server/loopback/regexp_pattern.h"
 
 #include <algorithm>
+#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -516,6 +517,34 @@ RegexpPattern::RegexpPattern(std::string_view source, RegexpFlags flags) : flags
   Compiler compiler(program_, flags_.ignore_case);
   compiler.compile(*tree);
   compiler.finish();
+  prepare_classes();
+}
+
+bool RegexpPattern::in_class(const CharClass& set, std::uint32_t c) const {
+  // The ranges are sorted and disjoint: the last one starting at or below c is the only candidate.
+  auto after = std::upper_bound(set.ranges.begin(), set.ranges.end(), c,
+                                [](std::uint32_t point, const Range& range) { return point < range.low; });
+  bool hit = after != set.ranges.begin() && c <= std::prev(after)->high;
+  return hit || (set.not_digit && !is_digit(c)) || (set.not_word && !is_word(c)) || (set.not_space && !is_space(c));
+}
+
+void RegexpPattern::prepare_classes() {
+  for (auto& set : classes_) {
+    auto& ranges = set.ranges;
+    std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.low < b.low; });
+    std::vector<Range> merged;
+    for (const auto& range : ranges) {
+      if (!merged.empty() && range.low <= merged.back().high + 1)
+        merged.back().high = std::max(merged.back().high, range.high);
+      else
+        merged.push_back(range);
+    }
+    ranges = std::move(merged);
+    for (std::uint32_t c = 0; c < 128; ++c) {
+      bool hit = in_class(set, c) || (flags_.ignore_case && (in_class(set, ascii_lower(c)) || in_class(set, ascii_upper(c))));
+      if (hit != set.negated) set.ascii[c / 64] |= std::uint64_t{1} << (c % 64);
+    }
+  }
 }
 
 bool RegexpPattern::consumes(const Instruction& instruction, std::uint32_t point) const {
@@ -526,14 +555,8 @@ bool RegexpPattern::consumes(const Instruction& instruction, std::uint32_t point
       return !is_line_terminator(point);
     case Op::char_class: {
       const CharClass& set = classes_[instruction.a];
-      auto in_set = [&set](std::uint32_t c) {
-        bool hit = std::any_of(set.ranges.begin(), set.ranges.end(),
-                               [c](const Range& range) { return range.low <= c && c <= range.high; });
-        hit = hit || (set.not_digit && !is_digit(c)) || (set.not_word && !is_word(c)) || (set.not_space && !is_space(c));
-        return hit;
-      };
-      bool hit = in_set(point) || (flags_.ignore_case && (in_set(ascii_lower(point)) || in_set(ascii_upper(point))));
-      return hit != set.negated;
+      if (point < 128) return (set.ascii[point / 64] >> (point % 64)) & 1;
+      return in_class(set, point) != set.negated;  // case folding is ASCII only
     }
     default:
       return false;

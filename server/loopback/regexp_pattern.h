@@ -68,9 +68,12 @@ class RegexpPattern {
     std::uint32_t low, high;
   };
   struct CharClass {
-    std::vector<Range> ranges;
+    std::vector<Range> ranges;  // after compiling: sorted, merged, disjoint
     bool negated = false;
     bool not_digit = false, not_word = false, not_space = false;  // \D \W \S inside [...]
+    // After compiling: whether each ASCII point is consumed, the flags, the case folding and
+    // the negation applied, so that the commonest test is one bit whatever the class holds.
+    std::uint64_t ascii[2] = {0, 0};
   };
   struct Instruction {
     enum class Op : std::uint8_t { point, char_class, any, split, jump, line_start, line_end, word_boundary,
@@ -82,6 +85,12 @@ class RegexpPattern {
 
  private:
   bool consumes(const Instruction& instruction, std::uint32_t point) const;
+  // The class's answer for `point` from its ranges and flags, before the negation.
+  bool in_class(const CharClass& set, std::uint32_t point) const;
+  // Sorts and merges each class's ranges and fills its ASCII bitmap: a class such as
+  // [\s\s\s...] (1,200 ranges as written) costs a bit test, or a binary search for a point
+  // above ASCII, per character, as cheap as any other state, so the state caps bound the work.
+  void prepare_classes();
 
   RegexpFlags flags_;
   std::vector<Instruction> program_;

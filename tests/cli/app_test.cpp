@@ -79,6 +79,21 @@ TEST_CASE("a bare swapi is a usage error: exit 2, a short usage on stderr, nothi
                  "  hint: run 'swapi --help' for what each does\n");
 }
 
+TEST_CASE("a misspelled option before any command, and an option left without its value, say so") {
+  // Before: "'swapi' needs a command: ...", the misspelling unmentioned.
+  auto r = run_cli({"--versoin"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: 'swapi' has no option '--versoin'\n"
+                 "  hint: did you mean '--version'? run 'swapi --help' for the options\n");
+  // Before: "--port: 1 required INT:INT in 0..65535 missing".
+  r = run_cli({"serve", "--port"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: --port needs a value\n  hint: run 'swapi serve --help' for the options\n");
+  r = run_cli({"token", "mint", "--scope"});
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: --scope needs a value\n  hint: run 'swapi token mint --help' for the options\n");
+}
+
 TEST_CASE("a misspelled option gets a did-you-mean and points at that command's --help, in every command") {
   auto r = run_cli({"serve", "--prot", "9000"});
   CHECK(r.code == 2);
@@ -141,12 +156,31 @@ TEST_CASE("swapi help [COMMAND...] prints that command's help, exit 0; an unknow
   CHECK(deep.err == "swapi: help: unknown command 'keys lst'\n  hint: did you mean 'swapi help keys list'?\n");
 }
 
+TEST_CASE("an empty --keys is refused by every command, not read as the default state dir") {
+  // `--keys "$UNSET"` used to sign with, or serve, the user's real keyset without a word.
+  // (serve declares --keys with the same helper; run in-process before the fix it would serve.)
+  for (std::vector<std::string> args : {std::vector<std::string>{"call", "--keys", "", "/api/"},
+                                        {"check", "--keys", ""},
+                                        {"token", "mint", "--keys", ""},
+                                        {"keys", "list", "--keys", ""}}) {
+    auto r = run_cli(args);
+    std::string command = "swapi " + args[0] + (args[0] == "token" || args[0] == "keys" ? " " + args[1] : "");
+    CAPTURE(command);
+    CHECK(r.code == 2);
+    CHECK(r.err == "swapi: usage: --keys: an empty value is not allowed\n  hint: run '" + command +
+                       " --help' for the options\n");
+  }
+}
+
 TEST_CASE("serve refuses values that would start a server that cannot work, before starting it") {
   auto r = run_cli({"serve", "--audience", ""});
   CHECK(r.code == 2);
   CHECK(r.err == "swapi: usage: --audience: an empty value is not allowed\n  hint: run 'swapi serve --help' for the options\n");
   r = run_cli({"serve", "--host", ""});
   CHECK(r.err.starts_with("swapi: usage: --host: an empty value is not allowed\n"));
+  r = run_cli({"serve", "--alg", ""});  // was "the default algorithms", without a word
+  CHECK(r.code == 2);
+  CHECK(r.err == "swapi: usage: --alg: an empty value is not allowed\n  hint: run 'swapi serve --help' for the options\n");
   r = run_cli({"serve", "--persist", "/tmp/writes.json"});
   CHECK(r.code == 2);
   CHECK(r.err == "swapi: serve --persist: the swapi flavor is read-only: there are no writes to persist\n"

@@ -254,6 +254,22 @@ TEST_CASE("call: --scope mints a token the local swapi serve trusts; a missing s
   CHECK(both.exit_code == 0);
 }
 
+TEST_CASE("call and check: options before the target, in curl's order, take one value each") {
+  ServerProcess server;
+  auto env = std::map<std::string, std::string>{{"SWAPI_URL", server.base_url()}, {"SWAPI_HOME", server.home()}};
+  // Before: -H and --scope swallowed the target, "swapi: usage: target is required", exit 2.
+  auto curl_order = run_swapi({"call", "--scope", "read:films", "-H", "Accept: application/json", "/api/films/",
+                               "--expect", "200", "--expect-json", "/count=6"}, env);
+  CHECK(curl_order.exit_code == 0);
+  CHECK(curl_order.err.empty());
+  auto with_equals = run_swapi({"call", "--scope=read:people", "/api/people/1/", "--expect", "200"}, env);
+  CHECK(with_equals.exit_code == 0);
+  // Before: --scope took the URL for a second scope and check ran against $SWAPI_URL's /api/films/.
+  auto check = run_swapi({"check", "--scope", "read:people", server.base_url() + "/api/people/", "--only", "valid,missing-scope"}, env);
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find("against " + server.base_url() + "/api/people/") != std::string::npos);
+}
+
 TEST_CASE("call: --defect sends a catalogue token with the route's scope, by defect or case name") {
   ServerProcess server;
   auto env = std::map<std::string, std::string>{{"SWAPI_URL", server.base_url()}, {"SWAPI_HOME", server.home()}};

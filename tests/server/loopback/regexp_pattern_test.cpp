@@ -93,6 +93,28 @@ TEST_CASE("regexp: LoopBack's string forms, flags and the escapes") {
   CHECK(RegexpPattern::from_loopback("").search(""));
 }
 
+TEST_CASE("regexp: classes keep their meaning once their ranges are merged and tabled") {
+  // Overlapping and adjacent ranges, written out of order, merge into one.
+  CHECK(RegexpPattern::from_loopback("^[d-fa-cb-e]+$").search("abcdef"));
+  CHECK_FALSE(RegexpPattern::from_loopback("^[d-fa-cb-e]+$").search("abcdefg"));
+  CHECK(RegexpPattern::from_loopback("^[^d-fa-c]$").search("g"));
+  CHECK_FALSE(RegexpPattern::from_loopback("^[^d-fa-c]$").search("b"));
+  // Case folding of ranges and of their negation.
+  CHECK(RegexpPattern::from_loopback("/^[a-c]+$/i").search("AbC"));
+  CHECK_FALSE(RegexpPattern::from_loopback("/^[^a-c]$/i").search("B"));
+  CHECK(RegexpPattern::from_loopback("/^[^a-c]$/i").search("D"));
+  // \D \W \S inside a class, above ASCII too.
+  CHECK(RegexpPattern::from_loopback("^[\\D]$").search("\u00e9"));
+  CHECK_FALSE(RegexpPattern::from_loopback("^[\\D]$").search("7"));
+  CHECK(RegexpPattern::from_loopback("^[^\\S]+$").search(" \t\u00a0"));
+  CHECK_FALSE(RegexpPattern::from_loopback("^[^\\S]+$").search(" x"));
+  // Points above ASCII: a binary search over the merged ranges.
+  CHECK(RegexpPattern::from_loopback("^[\\u00e0-\\u00ff\\u0100-\\u017f]+$").search("\u00e9\u0101"));
+  CHECK_FALSE(RegexpPattern::from_loopback("^[\\u00e0-\\u00ff]$").search("\u0101"));
+  CHECK(RegexpPattern::from_loopback("^[^\\u00e0-\\u00ff]$").search("\u0101"));
+  CHECK(RegexpPattern::from_loopback("[\\s\\s\\s\\s]").search("a\u3000b"));
+}
+
 TEST_CASE("regexp: what is refused says why") {
   CHECK(error_of("/sky/x") == "Invalid regex flags: x (LoopBack allows i, g and m)");
   CHECK(error_of("(a)\\1") ==
