@@ -120,8 +120,9 @@ struct Server::Impl {
   ServeOptions options;
   AccessLog log;
   std::unique_ptr<Store> store;
-  // The built-in dataset, parsed on another thread while bind() loads the keyset and sets up
-  // OpenSSL: the parse is ~40% of a start's instructions, and a second core is free then.
+  // The built-in dataset, parsed on another thread while the constructor sets up the HTTP
+  // server and bind() listens: the parse is ~40% of a start's instructions, and a second
+  // core is free then.
   std::future<std::unique_ptr<Store>> embedded_store;
   std::unique_ptr<ScenarioControl> admin;  // --admin; before http, like the issuer
   std::unique_ptr<LocalIssuer> issuer;  // declared before http: outlives the routes using it
@@ -369,17 +370,7 @@ int Server::bind() {
   self.base_url = self.scheme + "://" + host + ":" + std::to_string(port);
 
   auto log = [&log = self.log](const std::string& line) { log.message(line); };
-  // Auth needs the base URL: the default issuer is this server's own URL + "/".
-  AuthIdentity identity = effective_identity(self.options, self.base_url);
-  // With --admin, what the issuer stamps and what the guard checks run on the skewable clock.
-  if (self.options.admin) self.start_admin(log);
-  UnixClock clock = system_unix_time;
-  if (self.admin) clock = [admin = self.admin.get()] { return admin->now(); };
-  // The keyset loads (or is created) while the dataset parses.
-  if (runs_local_issuer(self.options))
-    self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log, clock);
   if (self.embedded_store.valid()) self.store = self.embedded_store.get();
-
   FlavorContext context{*self.store, self.scheme, host + ":" + std::to_string(port), log};
   // cpp-httplib tries a method's routes in the order they were added, one std::regex_match
   // each: the /api routes, which take nearly all the traffic, go first (five failed matches
@@ -391,7 +382,16 @@ int Server::bind() {
   }
   self.register_public_routes();
 
-  if (self.issuer) {
+  // After the flavor's routes: a --persist file that cannot be read refuses the start before
+  // the issuer writes a keyset or a client into a fresh state dir.
+  // Auth needs the base URL: the default issuer is this server's own URL + "/".
+  AuthIdentity identity = effective_identity(self.options, self.base_url);
+  // With --admin, what the issuer stamps and what the guard checks run on the skewable clock.
+  if (self.options.admin) self.start_admin(log);
+  UnixClock clock = system_unix_time;
+  if (self.admin) clock = [admin = self.admin.get()] { return admin->now(); };
+  if (runs_local_issuer(self.options)) {
+    self.issuer = std::make_unique<LocalIssuer>(self.options, identity.issuer, identity.audiences, log, clock);
     if (self.admin) self.issuer->set_extra_claims([admin = self.admin.get()] { return admin->take_extra_claims(); });
     self.issuer->register_routes(*self.http, self.scheme, host + ":" + std::to_string(port));
   } else {

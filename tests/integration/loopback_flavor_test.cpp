@@ -3,6 +3,8 @@
 // kill -9, a corrupt persist file, and every bad input answered with a LoopBack 4xx.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -368,6 +370,19 @@ TEST_CASE("loopback: a corrupt --persist file stops the start with exit 3, namin
   auto shape = run_swapi({"serve", "--port", "0", "--flavor", "loopback", "--no-auth", "--persist", file});
   CHECK(shape.exit_code == 3);
   CHECK(shape.err.find("swapi: serve: --persist: " + file + ": missing resource \"people\"\n") != std::string::npos);
+}
+
+TEST_CASE("loopback: a corrupt --persist file refuses the start before a fresh state dir gets a keyset or client") {
+  TempDir dir;
+  auto file = dir.file("state.json");
+  swapi::test::write_file(file, "{not json");
+  std::string home = dir.file("home");
+  auto result = run_swapi({"serve", "--port", "0", "--flavor", "loopback", "--persist", file}, {{"SWAPI_HOME", home}});
+  CHECK(result.exit_code == 3);
+  CHECK(result.err.find("swapi: serve: --persist: " + file + ": not valid JSON") != std::string::npos);
+  CHECK(result.err.find("created") == std::string::npos);
+  CHECK(!std::filesystem::exists(home + "/keys.json"));
+  CHECK(!std::filesystem::exists(home + "/clients.json"));
 }
 
 TEST_CASE("loopback: a second server on the same --persist file refuses to start") {
