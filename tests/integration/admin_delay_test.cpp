@@ -4,6 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <string>
+#include <thread>
+#include <utility>
 
 #include "tests/integration/admin_test_support.h"
 
@@ -20,6 +23,25 @@ std::uint64_t applied(const ServerProcess& server) {
   auto faults = admin_json(server, "GET", "/_swapi/faults")["faults"];
   return faults.empty() ? 0 : faults[0]["applied"].get<std::uint64_t>();
 }
+
+// GET `path` on a thread of its own, timed; finish() joins it, then status and seconds are set.
+struct WaitingGet {
+  WaitingGet(const ServerProcess& server, std::string path)
+      : thread([this, &server, path = std::move(path)] {
+          auto start = std::chrono::steady_clock::now();
+          auto res = server.client().Get(path);
+          seconds = seconds_since(start);
+          status = res ? res->status : -1;
+        }) {}
+  ~WaitingGet() { finish(); }  // a failed REQUIRE leaves it running: wait, never terminate
+  void finish() {
+    if (thread.joinable()) thread.join();
+  }
+
+  int status = 0;
+  double seconds = 0;
+  std::thread thread;  // last: started once the results it writes exist
+};
 
 }  // namespace
 
@@ -66,35 +88,21 @@ TEST_CASE("delay: 8 requests held for 3 s on the default pool; meanwhile others 
 TEST_CASE("delay: `swapi fault clear` (all, or the one fault) lets the waiting requests go on; SIGTERM does not wait out a delay") {
   ServerProcess server({"--admin"});
   add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
-  int cleared_status = 0;
-  double cleared_after = 0;
-  std::thread waiting([&] {
-    auto start = std::chrono::steady_clock::now();
-    auto res = server.client().Get("/.well-known/jwks.json");
-    cleared_after = seconds_since(start);
-    cleared_status = res ? res->status : -1;
-  });
+  WaitingGet cleared(server, "/.well-known/jwks.json");
   REQUIRE(eventually([&] { return applied(server) == 1; }));
   REQUIRE(swapi_at(server, {"fault", "clear"}).exit_code == 0);
-  waiting.join();
-  CHECK(cleared_status == 200);
-  CHECK(cleared_after < 5);
+  cleared.finish();
+  CHECK(cleared.status == 200);
+  CHECK(cleared.seconds < 5);
 
   // `swapi fault clear ID` of the delay ends its waits as well; another fault's waits go on.
   auto delayed = add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
-  int removed_status = 0;
-  double removed_after = 0;
-  std::thread removed([&] {
-    auto start = std::chrono::steady_clock::now();
-    auto res = server.client().Get("/.well-known/jwks.json");
-    removed_after = seconds_since(start);
-    removed_status = res ? res->status : -1;
-  });
+  WaitingGet removed(server, "/.well-known/jwks.json");
   REQUIRE(eventually([&] { return applied(server) == 1; }));
   REQUIRE(swapi_at(server, {"fault", "clear", std::to_string(delayed)}).exit_code == 0);
-  removed.join();
-  CHECK(removed_status == 200);
-  CHECK(removed_after < 5);
+  removed.finish();
+  CHECK(removed.status == 200);
+  CHECK(removed.seconds < 5);
 
   add_fault(server, {{"route", "jwks"}, {"delay_ms", 60000}});
   std::thread stopped([&] { server.client().Get("/.well-known/jwks.json"); });
